@@ -1,0 +1,57 @@
+# Anxin — the two commands are `make run` and `make test`; everything else is what they are made of.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install migrate messages compilemessages seed lint typecheck pytest worker bench clean
+
+run: install compilemessages migrate seed
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	@echo "Serving Anxin at http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install compilemessages lint typecheck pytest
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+
+seed: install
+	$(BIN)/python manage.py seed_demo
+
+# Rebuild the catalogues from the code (then translate the new zh_Hans entries).
+messages: install
+	$(BIN)/python manage.py makemessages --locale zh_Hans --locale en --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'bench/*' --no-obsolete
+
+compilemessages: install
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*' -v0
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; [ $$rc -eq 5 ] && echo "no tests ran" && exit 1; exit $$rc
+
+worker: install
+	$(BIN)/celery -A config worker --loglevel INFO
+
+bench: install
+	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f; done
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

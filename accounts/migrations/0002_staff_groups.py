@@ -1,0 +1,50 @@
+"""The staff roles. Later migrations add each new model's permissions to the groups that need them."""
+
+from django.apps.registry import Apps
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
+# group name -> permission codenames ("app_label.codename")
+STAFF_GROUPS: dict[str, list[str]] = {
+    # Writes, reviews and publishes lessons (education adds its permissions when it arrives).
+    "Content editors": [],
+    # Reads borrowers' accounts to review hardship requests; cannot change them.
+    "Hardship reviewers": ["accounts.view_user"],
+    # Decides hardship requests; needs the same reading rights as a reviewer.
+    "Hardship approvers": ["accounts.view_user"],
+    # Answers borrowers: can look up an account and see which mails were sent to it.
+    "Support": ["accounts.view_user", "notifications.view_outboundemail"],
+}
+
+
+def create_groups(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    # Permissions are normally created after all migrations; create them now so the groups can use them.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True  # type: ignore[assignment]
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codenames in STAFF_GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for dotted in codenames:
+            app_label, codename = dotted.split(".")
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+
+
+def delete_groups(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    apps.get_model("auth", "Group").objects.filter(name__in=STAFF_GROUPS).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0001_initial"),
+        ("notifications", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(create_groups, delete_groups)]

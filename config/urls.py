@@ -1,0 +1,19 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Anxin staff")
+admin.site.site_title = _("Anxin staff")
+admin.site.index_title = _("Back office")
+admin.autodiscover()
+# The admin's own login form would skip allauth's rate limits and its TOTP stage; send staff through
+# allauth's login instead.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("core.urls")),
+]

@@ -1,0 +1,29 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts import demo as accounts_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent: running it again changes nothing). Never in production."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo refuses to run with DJANGO_ENV=production.")
+        with transaction.atomic():
+            logins = accounts_demo.seed()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data loaded. Logins (password for all: {accounts_demo.DEMO_PASSWORD}):")
+        )
+        for login in logins:
+            line = f"  {login.email:<26} {login.role}"
+            if login.totp_secret:
+                line += f"   TOTP secret (demo only): {login.totp_secret}"
+            self.stdout.write(line)
+        self.stdout.write(
+            "Staff must enter a TOTP code: add the secret to an authenticator app, or run\n"
+            "  .venv/bin/python manage.py demo_totp editor@anxin.example"
+        )

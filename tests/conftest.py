@@ -1,0 +1,76 @@
+"""Shared fixtures.
+
+Real parts: with CI=true a test that needs PostgreSQL, the broker, a worker or Chromium fails when that
+part is missing; outside CI it is skipped with the reason, so `make test` stays green on a bare laptop.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.cache import cache
+
+from accounts.models import User
+from config.celery import app as celery_app
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+PASSWORD = "a-long-Passphrase-2026"
+
+
+def require(available: bool, what: str) -> None:
+    """Fail in CI, skip elsewhere, when a real service or program this test needs is missing."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true and {what} is not available", pytrace=False)
+    pytest.skip(f"{what} is not available (it is required when CI=true)")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """allauth's rate limits and used-TOTP-code memory live in the cache; each test starts clean."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _celery_inline(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tasks run inline unless the test asks for the real worker (marker `worker`)."""
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+def make_user(email: str, *, password: str = PASSWORD, verified: bool = True, is_staff: bool = False) -> User:
+    user = User.objects.create_user(email=email, password=password, is_staff=is_staff)
+    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+    return user
+
+
+def enrol_totp(user: User) -> str:
+    secret = str(generate_totp_secret())
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return secret
+
+
+@pytest.fixture
+def borrower(db: None) -> User:
+    return make_user("borrower@example.com")
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    require(path is not None, "Chromium (Debian package `chromium`)")
+    assert path is not None
+    return path
