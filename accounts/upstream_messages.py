@@ -5,9 +5,13 @@ wording, so a Chinese reader would see English. Naming the msgid here keeps it i
 takes precedence (LOCALE_PATHS). tests/platform/test_translations.py finds any new such gap.
 """
 
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 PASSWORD_TOO_SHORT = ngettext_lazy(
     "This password is too short. It must contain at least %d character.",
     "This password is too short. It must contain at least %d characters.",
 )
+
+# allauth's Chinese reads "错误代码" ("error code"), which sounds like a system fault; we say the code the
+# person typed is wrong.
+INCORRECT_CODE = gettext_lazy("Incorrect code.")

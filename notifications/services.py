@@ -27,7 +27,7 @@ def email_queue(*, message: EmailMessage, kind: str) -> OutboundEmail:
         body_html=html,
     )
     # robust: a broker outage must not turn the request that wanted the mail into an error page; the
-    # row stays queued and `manage.py email_retry_queued` sends it later.
+    # row stays queued and `manage.py email_send_queued` hands it over again.
     transaction.on_commit(lambda: email_deliver.delay(outbound.pk), robust=True)
     return outbound
 

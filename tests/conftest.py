@@ -30,9 +30,28 @@ def require(available: bool, what: str) -> None:
     pytest.skip(f"{what} is not available (it is required when CI=true)")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # PBKDF2 at full strength costs ~0.3 s a login; tests are about behaviour, not hashing cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+DB_FIXTURES = ("transactional_db", "db")
+
+
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    """allauth's rate limits and used-TOTP-code memory live in the cache; each test starts clean."""
+def _fresh_cache(request: pytest.FixtureRequest) -> Iterator[None]:
+    """allauth's rate limits and used-TOTP-code memory live in the cache; each test starts clean.
+
+    The default cache is a database table, so only tests that may touch the database clear it.
+    """
+    requested = [name for name in DB_FIXTURES if name in request.fixturenames]
+    if requested:
+        request.getfixturevalue(requested[0])
+    elif not request.node.get_closest_marker("django_db"):
+        yield
+        return
     cache.clear()
     yield
     cache.clear()
