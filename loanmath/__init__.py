@@ -1,0 +1,136 @@
+"""loanmath: all of Anxin's money arithmetic, in plain Python.
+
+Pure functions over frozen dataclasses, ``Decimal`` only, no I/O, and no imports beyond the standard
+library: never Django, never numpy. Each module's docstring states its formulas and rounding so that a
+loan officer can check them by hand:
+
+* :mod:`loanmath.money`: the one rounding rule (half up to the cent).
+* :mod:`loanmath.dates`: monthly due dates that survive month ends, day counts.
+* :mod:`loanmath.schedule`: 等额本息, 等额本金 and 先息后本 schedules.
+* :mod:`loanmath.overdue`: grace, late fees, penalty interest, the cost cap, milestones.
+* :mod:`loanmath.allocation`: the repayment waterfall.
+* :mod:`loanmath.projection`: what waiting will cost, and why.
+* :mod:`loanmath.apr`: IRR and APR.
+"""
+
+from loanmath.allocation import (
+    Allocation,
+    AllocationLine,
+    FuturePrincipal,
+    OverpaymentHandling,
+    PrincipalPrepayment,
+    allocate_payment,
+)
+from loanmath.apr import (
+    Apr,
+    DatedCashFlow,
+    apr_from_periodic_flows,
+    dated_irr,
+    periodic_irr,
+    schedule_apr,
+)
+from loanmath.dates import DayCount, add_months, days_between, days_in_month, monthly_due_dates
+from loanmath.errors import InvalidInputError, LoanMathError, NoIrrSolutionError
+from loanmath.money import CENT, ZERO, quantize
+from loanmath.open_items import OpenInstalment
+from loanmath.overdue import (
+    DEFAULT_ANNUAL_COST_CAP,
+    Milestone,
+    MilestoneKind,
+    OverdueBucket,
+    OverduePolicy,
+    cost_cap,
+    cost_cap_headroom,
+    days_past_due,
+    is_past_grace,
+    last_day_of_grace,
+    late_fee,
+    late_fee_charge_date,
+    milestones_crossed,
+    overdue_bucket,
+    penalty_interest,
+    trim_to_cap,
+)
+from loanmath.projection import (
+    BORROWER_HORIZONS_IN_DAYS,
+    ChargeExplanation,
+    ChargeKind,
+    LoanPosition,
+    ProjectedInstalment,
+    Projection,
+    project_amount_due,
+    project_amounts_due,
+)
+from loanmath.schedule import (
+    Instalment,
+    LoanTerms,
+    RepaymentMethod,
+    Schedule,
+    annuity_payment,
+    build_schedule,
+    equal_instalment_schedule,
+    equal_principal_schedule,
+    interest_only_schedule,
+    monthly_interest,
+)
+
+__all__ = [
+    "BORROWER_HORIZONS_IN_DAYS",
+    "CENT",
+    "DEFAULT_ANNUAL_COST_CAP",
+    "ZERO",
+    "Allocation",
+    "AllocationLine",
+    "Apr",
+    "ChargeExplanation",
+    "ChargeKind",
+    "DatedCashFlow",
+    "DayCount",
+    "FuturePrincipal",
+    "Instalment",
+    "InvalidInputError",
+    "LoanMathError",
+    "LoanPosition",
+    "LoanTerms",
+    "Milestone",
+    "MilestoneKind",
+    "NoIrrSolutionError",
+    "OpenInstalment",
+    "OverdueBucket",
+    "OverduePolicy",
+    "OverpaymentHandling",
+    "PrincipalPrepayment",
+    "ProjectedInstalment",
+    "Projection",
+    "RepaymentMethod",
+    "Schedule",
+    "add_months",
+    "allocate_payment",
+    "annuity_payment",
+    "apr_from_periodic_flows",
+    "build_schedule",
+    "cost_cap",
+    "cost_cap_headroom",
+    "dated_irr",
+    "days_between",
+    "days_in_month",
+    "days_past_due",
+    "equal_instalment_schedule",
+    "equal_principal_schedule",
+    "interest_only_schedule",
+    "is_past_grace",
+    "last_day_of_grace",
+    "late_fee",
+    "late_fee_charge_date",
+    "milestones_crossed",
+    "monthly_due_dates",
+    "monthly_interest",
+    "overdue_bucket",
+    "penalty_interest",
+    "periodic_irr",
+    "project_amount_due",
+    "project_amounts_due",
+    "quantize",
+    "schedule_apr",
+    "trim_to_cap",
+]

@@ -1,0 +1,311 @@
+"""What the borrower will owe on a later date if nothing is paid, and why.
+
+A projection starts from the loan's position at the end of ``as_of``, after that day's close of
+business: every late fee and every day of penalty interest up to and including ``as_of`` is already in
+the open instalments' ``fees`` and ``penalty``. It then walks forward one day at a time, exactly as the
+nightly close of business would, applying the rules of :mod:`loanmath.overdue`:
+
+* on an instalment's due date its contract interest falls due (it counts towards the cost cap);
+* on the first day after grace (due date + grace_days + 1), if that day is after ``as_of``, a late fee
+  of late_fee_flat + (unpaid principal + unpaid interest) * late_fee_rate is proposed;
+* every day after max(as_of, last day of grace), penalty interest on the instalment's unpaid principal
+  is proposed; the period's penalty is principal * penalty_rate * days / days_in_year rounded half up
+  once, and each day proposes the increase of that rounded figure, so the days add up to it exactly;
+* each day's proposals are trimmed to the cost cap (late fees first, then penalty interest, oldest
+  instalment first; see :func:`loanmath.overdue.cost_cap`).
+
+Because nothing is paid and every day only adds, the amount due never decreases with a later date.
+A projection can differ from the ledger by a cent per instalment when the ledger's accrual period
+started before ``as_of``, because the ledger rounds that longer period once.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from loanmath.errors import InvalidInputError
+from loanmath.money import ZERO, quantize, require_cents
+from loanmath.open_items import OpenInstalment, require_distinct_numbers
+from loanmath.overdue import (
+    Milestone,
+    OverdueBucket,
+    OverduePolicy,
+    cost_cap,
+    cost_cap_headroom,
+    days_past_due,
+    last_day_of_grace,
+    late_fee,
+    late_fee_charge_date,
+    milestones_crossed,
+    overdue_bucket,
+    penalty_interest,
+    trim_to_cap,
+)
+
+BORROWER_HORIZONS_IN_DAYS = (1, 7, 30, 60, 90)
+
+
+@dataclass(frozen=True)
+class LoanPosition:
+    """A loan at the end of ``as_of``, as the ledger has it after that day's close of business.
+
+    principal: the amount lent (the base of the cost cap).
+    disbursed_on: the day the money was paid out (the cost cap counts days from here).
+    charges_to_date: the loan's total cost so far: all contract interest fallen due on or before
+        ``as_of`` plus all late fees and penalty interest charged, paid or not, net of waivers.
+    instalments: every instalment with anything unpaid, due or not yet due.
+    """
+
+    principal: Decimal
+    disbursed_on: date
+    as_of: date
+    charges_to_date: Decimal
+    instalments: tuple[OpenInstalment, ...]
+
+    def __post_init__(self) -> None:
+        require_cents("principal", self.principal)
+        require_cents("charges_to_date", self.charges_to_date)
+        object.__setattr__(self, "principal", quantize(self.principal))
+        object.__setattr__(self, "charges_to_date", quantize(self.charges_to_date))
+        object.__setattr__(self, "instalments", tuple(self.instalments))
+        if self.as_of < self.disbursed_on:
+            raise InvalidInputError(f"as_of {self.as_of} is before the disbursement on {self.disbursed_on}")
+        require_distinct_numbers(self.instalments)
+
+
+class ChargeKind(StrEnum):
+    """The two charges that lateness adds."""
+
+    LATE_FEE = "late_fee"
+    PENALTY_INTEREST = "penalty_interest"
+
+
+@dataclass(frozen=True)
+class ChargeExplanation:
+    """One new charge between ``as_of`` and the projected date, with everything needed to check it.
+
+    Late fee: formula_amount = flat + base * rate, charged once on ``start`` (= ``end``); days = 0;
+        base = the instalment's unpaid principal + unpaid interest.
+    Penalty interest: formula_amount = base * rate * days / days_in_year, for the ``days`` days after
+        ``start`` up to and including ``end``; base = the instalment's unpaid principal; flat = 0.
+    amount: what is actually charged, after the cost cap; trimmed_by_cap = formula_amount - amount.
+    """
+
+    instalment_number: int
+    kind: ChargeKind
+    base: Decimal
+    rate: Decimal
+    flat: Decimal
+    start: date
+    end: date
+    days: int
+    days_in_year: int
+    formula_amount: Decimal
+    amount: Decimal
+
+    @property
+    def trimmed_by_cap(self) -> Decimal:
+        """What the cost cap took off the formula amount."""
+        return self.formula_amount - self.amount
+
+
+@dataclass(frozen=True)
+class ProjectedInstalment:
+    """An instalment due by the projected date: what will be owed on it, and what lateness added."""
+
+    number: int
+    due_date: date
+    days_past_due: int
+    principal: Decimal
+    interest: Decimal
+    fees: Decimal
+    penalty: Decimal
+    new_fees: Decimal
+    new_penalty: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        """principal + interest + fees + penalty (fees and penalty include the new ones)."""
+        return self.principal + self.interest + self.fees + self.penalty
+
+
+@dataclass(frozen=True)
+class Projection:
+    """What the borrower will owe on ``on`` if nothing is paid after ``as_of``.
+
+    amount_due: everything due on or before ``on``: the sum of ``instalments``' totals.
+    not_yet_due: what the open instalments falling due after ``on`` carry (not part of amount_due).
+    cost_of_waiting: the late fees and penalty interest added between ``as_of`` and ``on``.
+    days_past_due, bucket: of the oldest unpaid instalment, on ``on``.
+    milestones_crossed: the policy milestones reached after ``as_of`` up to and including ``on``.
+    total_cost, cost_cap: the loan's total cost to ``on`` and the ceiling it is held under.
+    """
+
+    as_of: date
+    on: date
+    instalments: tuple[ProjectedInstalment, ...]
+    not_yet_due: Decimal
+    days_past_due: int
+    bucket: OverdueBucket
+    milestones_crossed: tuple[Milestone, ...]
+    charges: tuple[ChargeExplanation, ...]
+    total_cost: Decimal
+    cost_cap: Decimal
+    amount_due: Decimal = field(init=False)
+    cost_of_waiting: Decimal = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "amount_due", sum((i.total for i in self.instalments), ZERO))
+        object.__setattr__(self, "cost_of_waiting", sum((c.amount for c in self.charges), ZERO))
+
+
+def _oldest_unpaid_days_past_due(instalments: Sequence[OpenInstalment], on: date) -> int:
+    due = [i.due_date for i in instalments if i.total > 0 and i.due_date <= on]
+    return days_past_due(due_date=min(due), on=on) if due else 0
+
+
+def project_amount_due(*, position: LoanPosition, policy: OverduePolicy, on: date) -> Projection:
+    """What the borrower will owe on ``on`` if nothing is paid, by the rules in this module's docstring."""
+    as_of = position.as_of
+    if on < as_of:
+        raise InvalidInputError(f"a projection looks forward from {as_of}, not back to {on}")
+    instalments = sorted(
+        (i for i in position.instalments if i.total > 0), key=lambda i: (i.due_date, i.number)
+    )
+    count = len(instalments)
+    fee_dates = [late_fee_charge_date(due_date=i.due_date, policy=policy) for i in instalments]
+    fee_formulas = [
+        late_fee(overdue_amount=i.principal + i.interest, policy=policy) if fee_dates[n] > as_of else ZERO
+        for n, i in enumerate(instalments)
+    ]
+    penalty_starts = [max(as_of, last_day_of_grace(due_date=i.due_date, policy=policy)) for i in instalments]
+    penalty_formulas = [ZERO] * count
+    new_fees = [ZERO] * count
+    new_penalty = [ZERO] * count
+
+    charges = position.charges_to_date
+    day = as_of
+    while day < on:
+        day += timedelta(days=1)
+        for instalment in instalments:
+            if instalment.due_date == day:
+                charges += instalment.interest
+        # Fees are listed before penalty interest, so the cap trims penalty interest first.
+        proposals: list[tuple[int, ChargeKind, Decimal]] = [
+            (n, ChargeKind.LATE_FEE, fee_formulas[n])
+            for n in range(count)
+            if fee_dates[n] == day and fee_formulas[n] > 0
+        ]
+        for n, instalment in enumerate(instalments):
+            if day > penalty_starts[n] and instalment.principal > 0:
+                to_date = penalty_interest(
+                    overdue_principal=instalment.principal, start=penalty_starts[n], end=day, policy=policy
+                )
+                proposals.append((n, ChargeKind.PENALTY_INTEREST, to_date - penalty_formulas[n]))
+                penalty_formulas[n] = to_date
+        if not proposals:
+            continue
+        headroom = cost_cap_headroom(
+            principal=position.principal,
+            disbursed_on=position.disbursed_on,
+            on=day,
+            charges_to_date=charges,
+            policy=policy,
+        )
+        granted = trim_to_cap([amount for _, _, amount in proposals], headroom)
+        for (n, kind, _), amount in zip(proposals, granted, strict=True):
+            if kind is ChargeKind.LATE_FEE:
+                new_fees[n] += amount
+            else:
+                new_penalty[n] += amount
+        charges += sum(granted, ZERO)
+
+    days_in_year = policy.day_count.days_in_year
+    projected: list[ProjectedInstalment] = []
+    explanations: list[ChargeExplanation] = []
+    not_yet_due = ZERO
+    for n, instalment in enumerate(instalments):
+        if instalment.due_date > on:
+            not_yet_due += instalment.total
+            continue
+        projected.append(
+            ProjectedInstalment(
+                number=instalment.number,
+                due_date=instalment.due_date,
+                days_past_due=days_past_due(due_date=instalment.due_date, on=on),
+                principal=instalment.principal,
+                interest=instalment.interest,
+                fees=instalment.fees + new_fees[n],
+                penalty=instalment.penalty + new_penalty[n],
+                new_fees=new_fees[n],
+                new_penalty=new_penalty[n],
+            )
+        )
+        if fee_formulas[n] > 0 and fee_dates[n] <= on:
+            explanations.append(
+                ChargeExplanation(
+                    instalment_number=instalment.number,
+                    kind=ChargeKind.LATE_FEE,
+                    base=instalment.principal + instalment.interest,
+                    rate=policy.late_fee_rate,
+                    flat=policy.late_fee_flat,
+                    start=fee_dates[n],
+                    end=fee_dates[n],
+                    days=0,
+                    days_in_year=days_in_year,
+                    formula_amount=fee_formulas[n],
+                    amount=new_fees[n],
+                )
+            )
+        if penalty_formulas[n] > 0:
+            explanations.append(
+                ChargeExplanation(
+                    instalment_number=instalment.number,
+                    kind=ChargeKind.PENALTY_INTEREST,
+                    base=instalment.principal,
+                    rate=policy.penalty_rate,
+                    flat=ZERO,
+                    start=penalty_starts[n],
+                    end=on,
+                    days=(on - penalty_starts[n]).days,
+                    days_in_year=days_in_year,
+                    formula_amount=penalty_formulas[n],
+                    amount=new_penalty[n],
+                )
+            )
+
+    days_late_then = _oldest_unpaid_days_past_due(instalments, as_of)
+    days_late = _oldest_unpaid_days_past_due(instalments, on)
+    return Projection(
+        as_of=as_of,
+        on=on,
+        instalments=tuple(projected),
+        not_yet_due=not_yet_due,
+        days_past_due=days_late,
+        bucket=overdue_bucket(days_late),
+        milestones_crossed=milestones_crossed(
+            milestones=policy.milestones, from_days_past_due=days_late_then, to_days_past_due=days_late
+        ),
+        charges=tuple(explanations),
+        total_cost=charges,
+        cost_cap=cost_cap(
+            principal=position.principal, disbursed_on=position.disbursed_on, on=on, policy=policy
+        ),
+    )
+
+
+def project_amounts_due(
+    *,
+    position: LoanPosition,
+    policy: OverduePolicy,
+    after_days: Sequence[int] = BORROWER_HORIZONS_IN_DAYS,
+) -> tuple[Projection, ...]:
+    """Projections for paying 1, 7, 30, 60 and 90 days after ``as_of`` (or the days given)."""
+    if any(days < 0 for days in after_days):
+        raise InvalidInputError(f"projections look forward, got {list(after_days)} days")
+    return tuple(
+        project_amount_due(position=position, policy=policy, on=position.as_of + timedelta(days=days))
+        for days in after_days
+    )

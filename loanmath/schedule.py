@@ -1,0 +1,236 @@
+"""Repayment schedules: equal instalment (等额本息), equal principal (等额本金), interest only (先息后本).
+
+Rules common to the three methods, in the order a loan officer would check them:
+
+* Instalments fall due monthly from the first due date (see :mod:`loanmath.dates`); every period counts
+  as one twelfth of a year, whatever its number of days, so interest does not depend on the calendar.
+* Interest for a period = balance at the start of the period * annual_rate / 12, rounded half up to the
+  cent. The product balance * annual_rate is exact; dividing it by 12 last (rather than rounding a monthly
+  rate first) keeps the result exact wherever it can be, e.g. 120,000.00 * 0.06 / 12 = 600.00.
+* Principal portions and payments are whole cents. Every instalment but the last follows the method's
+  rule; the last instalment repays whatever balance is left, so the principal portions sum exactly to
+  the loan principal and the balance ends at exactly 0.00. The last payment therefore absorbs every
+  rounding remainder and may differ by a few cents from the others.
+* The level payment (等额本息) or level principal (等额本金) is rounded half up to the cent. If, so
+  rounded, it would repay the whole balance before the last instalment, it is lowered one cent at a time
+  until the balance lasts to the last instalment, which then absorbs the difference. This only happens
+  when half a cent a month, compounded over a long term, outgrows the last month's principal (e.g.
+  1,000.00 at 10 % over 360 months: 8.7757... rounds to 8.78, which would repay the loan early, so
+  the payment is 8.77); the hand examples above never meet it.
+* An instalment never repays more principal than the balance still owed, nor less than nothing.
+* A zero-rate loan is allowed: it charges no interest, and equal instalment then equals equal principal.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from loanmath.dates import monthly_due_dates
+from loanmath.errors import InvalidInputError
+from loanmath.money import CENT, ZERO, calculation_context, quantize, require_cents, require_rate
+
+MONTHS_PER_YEAR = 12
+
+
+class RepaymentMethod(StrEnum):
+    """How principal is repaid over the term."""
+
+    EQUAL_INSTALMENT = "equal_instalment"  # 等额本息: the same payment every month (an annuity)
+    EQUAL_PRINCIPAL = "equal_principal"  # 等额本金: the same principal every month, interest falling
+    INTEREST_ONLY = "interest_only"  # 先息后本: interest monthly, all principal with the last instalment
+
+
+def _require_loan(*, principal: Decimal, annual_rate: Decimal, months: int) -> None:
+    require_cents("principal", principal)
+    if principal <= 0:
+        raise InvalidInputError(f"principal must be more than zero, got {principal}")
+    require_rate("annual_rate", annual_rate)
+    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+        raise InvalidInputError(f"months must be a whole number of at least 1, got {months!r}")
+
+
+@dataclass(frozen=True)
+class LoanTerms:
+    """What the contract says: how much, at what yearly rate, over how many monthly instalments, how.
+
+    ``annual_rate`` is the contract's nominal yearly rate as a fraction (0.06 = 6 % a year); each
+    month charges one twelfth of it.
+    """
+
+    principal: Decimal
+    annual_rate: Decimal
+    months: int
+    first_due_date: date
+    method: RepaymentMethod
+
+    def __post_init__(self) -> None:
+        _require_loan(principal=self.principal, annual_rate=self.annual_rate, months=self.months)
+        # Stored as 120000.00 rather than 120000 so every amount derived from it prints with two places.
+        object.__setattr__(self, "principal", quantize(self.principal))
+
+
+@dataclass(frozen=True)
+class Instalment:
+    """One line of the schedule. payment = principal + interest; balance_after = balance - principal."""
+
+    number: int
+    due_date: date
+    principal: Decimal
+    interest: Decimal
+    payment: Decimal
+    balance_after: Decimal
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The terms, every instalment in due order, and the totals over all instalments."""
+
+    terms: LoanTerms
+    instalments: tuple[Instalment, ...]
+    total_principal: Decimal = field(init=False)
+    total_interest: Decimal = field(init=False)
+    total_payment: Decimal = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Totals are derived, never passed in, so they cannot disagree with the lines.
+        object.__setattr__(self, "total_principal", sum((i.principal for i in self.instalments), ZERO))
+        object.__setattr__(self, "total_interest", sum((i.interest for i in self.instalments), ZERO))
+        object.__setattr__(self, "total_payment", sum((i.payment for i in self.instalments), ZERO))
+
+
+def monthly_interest(*, balance: Decimal, annual_rate: Decimal) -> Decimal:
+    """One month's contract interest: balance * annual_rate / 12, rounded half up to the cent."""
+    with calculation_context():
+        return quantize(balance * annual_rate / MONTHS_PER_YEAR)
+
+
+def annuity_payment(*, principal: Decimal, annual_rate: Decimal, months: int) -> Decimal:
+    """The equal monthly payment (等额本息) that repays ``principal`` over ``months`` months.
+
+    payment = P * r / (1 - (1 + r) ** -n), with r = annual_rate / 12 and n = months, rounded half up
+    to the cent. With a zero rate, payment = P / n rounded half up.
+
+    Example: 120,000.00 at 6 % over 12 months: r = 0.005, payment = 10,327.97.
+    """
+    _require_loan(principal=principal, annual_rate=annual_rate, months=months)
+    with calculation_context():
+        if annual_rate == 0:
+            return quantize(principal / months)
+        monthly_rate = annual_rate / MONTHS_PER_YEAR
+        return quantize(principal * monthly_rate / (1 - (1 + monthly_rate) ** -months))
+
+
+def _amortise(
+    terms: LoanTerms, level: Decimal, planned_principal: Callable[[Decimal, Decimal], Decimal]
+) -> tuple[Instalment, ...]:
+    instalments: list[Instalment] = []
+    balance = terms.principal
+    for number, due_date in enumerate(monthly_due_dates(terms.first_due_date, terms.months), start=1):
+        interest = monthly_interest(balance=balance, annual_rate=terms.annual_rate)
+        if number == terms.months:
+            principal = balance
+        else:
+            principal = min(max(planned_principal(level, interest), ZERO), balance)
+        balance -= principal
+        instalments.append(
+            Instalment(
+                number=number,
+                due_date=due_date,
+                principal=principal,
+                interest=interest,
+                payment=principal + interest,
+                balance_after=balance,
+            )
+        )
+    return tuple(instalments)
+
+
+def _level_payment_principal(payment: Decimal, interest: Decimal) -> Decimal:
+    return payment - interest
+
+
+def _level_principal(principal: Decimal, interest: Decimal) -> Decimal:
+    return principal
+
+
+def _no_principal(level: Decimal, interest: Decimal) -> Decimal:
+    return ZERO
+
+
+def _repaid_before_the_last_instalment(instalments: tuple[Instalment, ...]) -> bool:
+    return len(instalments) > 1 and instalments[-2].balance_after == 0
+
+
+def build_schedule(terms: LoanTerms) -> Schedule:
+    """The full schedule for ``terms``, by the rules in this module's docstring."""
+    if terms.method is RepaymentMethod.INTEREST_ONLY:
+        return Schedule(terms=terms, instalments=_amortise(terms, ZERO, _no_principal))
+    planned_principal: Callable[[Decimal, Decimal], Decimal]
+    if terms.method is RepaymentMethod.EQUAL_INSTALMENT:
+        level = annuity_payment(principal=terms.principal, annual_rate=terms.annual_rate, months=terms.months)
+        planned_principal = _level_payment_principal
+    else:
+        with calculation_context():
+            level = quantize(terms.principal / terms.months)
+        planned_principal = _level_principal
+    instalments = _amortise(terms, level, planned_principal)
+    while _repaid_before_the_last_instalment(instalments) and level > 0:
+        level -= CENT
+        instalments = _amortise(terms, level, planned_principal)
+    return Schedule(terms=terms, instalments=instalments)
+
+
+def equal_instalment_schedule(
+    *, principal: Decimal, annual_rate: Decimal, months: int, first_due_date: date
+) -> Schedule:
+    """等额本息: the same payment every month but the last; interest falls and principal rises over time.
+
+    Each month: interest = balance * annual_rate / 12 (to the cent); principal = payment - interest.
+    The last month repays the balance left plus its interest.
+    """
+    return build_schedule(
+        LoanTerms(
+            principal=principal,
+            annual_rate=annual_rate,
+            months=months,
+            first_due_date=first_due_date,
+            method=RepaymentMethod.EQUAL_INSTALMENT,
+        )
+    )
+
+
+def equal_principal_schedule(
+    *, principal: Decimal, annual_rate: Decimal, months: int, first_due_date: date
+) -> Schedule:
+    """等额本金: principal P / n (to the cent) every month, plus interest on the balance, so payments fall.
+
+    The last month repays the balance left, which absorbs the rounding of P / n.
+    Example: 120,000.00 at 6 % over 12 months: principal 10,000.00 a month; interest 600.00, 550.00,
+    ..., 50.00; total interest 3,900.00.
+    """
+    return build_schedule(
+        LoanTerms(
+            principal=principal,
+            annual_rate=annual_rate,
+            months=months,
+            first_due_date=first_due_date,
+            method=RepaymentMethod.EQUAL_PRINCIPAL,
+        )
+    )
+
+
+def interest_only_schedule(
+    *, principal: Decimal, annual_rate: Decimal, months: int, first_due_date: date
+) -> Schedule:
+    """先息后本: interest P * annual_rate / 12 every month; the whole principal with the last instalment."""
+    return build_schedule(
+        LoanTerms(
+            principal=principal,
+            annual_rate=annual_rate,
+            months=months,
+            first_due_date=first_due_date,
+            method=RepaymentMethod.INTEREST_ONLY,
+        )
+    )
