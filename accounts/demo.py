@@ -60,6 +60,8 @@ def seed() -> list[DemoLogin]:
         logins.append(DemoLogin(email=email, role=role, totp_secret=None))
     for email, group_name in STAFF:
         user = _user_ensure(email, is_staff=True)
-        user.groups.add(Group.objects.get(name=group_name))
+        # get_or_create: the groups come from a data migration, but staff may have deleted one.
+        group, _ = Group.objects.get_or_create(name=group_name)
+        user.groups.add(group)
         logins.append(DemoLogin(email=email, role=group_name, totp_secret=_totp_ensure(user)))
     return logins

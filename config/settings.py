@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "notifications",
     "accounts",
     "borrowers",
+    "portal",
     "demo",
 ]
 
@@ -174,7 +175,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- accounts (django-allauth) ------------------------------------------------------------------
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "core:dashboard"
+LOGIN_REDIRECT_URL = "portal:dashboard"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -252,3 +253,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Anxin --------------------------------------------------------------------------------------
+# Pin the business date (YYYY-MM-DD) for a demo or an investigation; empty = today in TIME_ZONE.
+ANXIN_BUSINESS_DATE = env.str("ANXIN_BUSINESS_DATE", default="")
+# The key for the keyed hash of national ID numbers (HMAC-SHA256). Production must set its own and
+# keep it: changing it makes every stored hash unmatchable.
+NATIONAL_ID_HASH_KEY = env.str(
+    "NATIONAL_ID_HASH_KEY", default="" if PRODUCTION else "dev-only-national-id-hash-key"
+)
+if PRODUCTION and not NATIONAL_ID_HASH_KEY:
+    raise ImproperlyConfigured("DJANGO_ENV=production needs NATIONAL_ID_HASH_KEY.")
+# Loan linking: failed attempts allowed per account per hour before linking is locked for an hour.
+LOAN_LINK_MAX_FAILURES = 5

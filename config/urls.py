@@ -15,5 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("core.urls")),
+    path("loans/", include("borrowers.urls")),
+    path("", include("portal.urls")),
 ]

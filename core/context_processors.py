@@ -6,11 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 NAVIGATION = (
-    ("core:home", _("Home")),
-    ("core:loans", _("My loans")),
-    ("core:learn", _("Learn")),
-    ("core:plan", _("Plan")),
-    ("core:help", _("Get help")),
+    ("portal:home", _("Home")),
+    ("borrowers:loans", _("My loans")),
+    ("portal:learn", _("Learn")),
+    ("portal:plan", _("Plan")),
+    ("portal:help", _("Get help")),
 )
 
 

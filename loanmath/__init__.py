@@ -58,6 +58,7 @@ from loanmath.projection import (
     LoanPosition,
     ProjectedInstalment,
     Projection,
+    payoff_amount,
     project_amount_due,
     project_amounts_due,
 )
@@ -126,6 +127,7 @@ __all__ = [
     "monthly_due_dates",
     "monthly_interest",
     "overdue_bucket",
+    "payoff_amount",
     "penalty_interest",
     "periodic_irr",
     "project_amount_due",

@@ -14,6 +14,12 @@ class OpenInstalment:
 
     ``fees`` are late fees already charged and ``penalty`` is penalty interest already accrued; both
     unpaid. For an instalment not yet due, ``interest`` is its scheduled contract interest.
+
+    ``penalty_from`` and ``penalty_in_period`` describe the penalty accrual period under way, when the
+    ledger has one: penalty accrues on the days after ``penalty_from``, and ``penalty_in_period`` is
+    the formula amount already accrued for that period (before any cap trimming). Given these, a
+    projection continues the period exactly as the nightly close of business would, so the two agree
+    to the cent. Left out, a projection starts a new period at ``as_of`` (or the end of grace).
     """
 
     number: int
@@ -22,11 +28,13 @@ class OpenInstalment:
     interest: Decimal = ZERO
     fees: Decimal = ZERO
     penalty: Decimal = ZERO
+    penalty_from: date | None = None
+    penalty_in_period: Decimal = ZERO
 
     def __post_init__(self) -> None:
         if isinstance(self.number, bool) or not isinstance(self.number, int) or self.number < 1:
             raise InvalidInputError(f"instalment number must be a whole number from 1, got {self.number!r}")
-        for name in ("principal", "interest", "fees", "penalty"):
+        for name in ("principal", "interest", "fees", "penalty", "penalty_in_period"):
             amount = getattr(self, name)
             require_cents(f"instalment {self.number} {name}", amount)
             object.__setattr__(self, name, quantize(amount))

@@ -88,8 +88,11 @@ class ChargeExplanation:
 
     Late fee: formula_amount = flat + base * rate, charged once on ``start`` (= ``end``); days = 0;
         base = the instalment's unpaid principal + unpaid interest.
-    Penalty interest: formula_amount = base * rate * days / days_in_year, for the ``days`` days after
-        ``start`` up to and including ``end``; base = the instalment's unpaid principal; flat = 0.
+    Penalty interest: the accrual period runs over the ``days`` days after ``start`` up to and including
+        ``end``; base = the instalment's unpaid principal; flat = 0. formula_amount is what the
+        period's formula (base * rate * days / days_in_year, rounded once) adds after ``as_of``: the
+        whole period's figure when the period starts at or after ``as_of``, and its increase over the
+        instalment's ``penalty_in_period`` when the period was already under way.
     amount: what is actually charged, after the cost cap; trimmed_by_cap = formula_amount - amount.
     """
 
@@ -180,8 +183,14 @@ def project_amount_due(*, position: LoanPosition, policy: OverduePolicy, on: dat
         late_fee(overdue_amount=i.principal + i.interest, policy=policy) if fee_dates[n] > as_of else ZERO
         for n, i in enumerate(instalments)
     ]
-    penalty_starts = [max(as_of, last_day_of_grace(due_date=i.due_date, policy=policy)) for i in instalments]
-    penalty_formulas = [ZERO] * count
+    penalty_starts = [
+        i.penalty_from
+        if i.penalty_from is not None
+        else max(as_of, last_day_of_grace(due_date=i.due_date, policy=policy))
+        for i in instalments
+    ]
+    penalty_already = [i.penalty_in_period for i in instalments]
+    penalty_formulas = list(penalty_already)
     new_fees = [ZERO] * count
     new_penalty = [ZERO] * count
 
@@ -259,7 +268,7 @@ def project_amount_due(*, position: LoanPosition, policy: OverduePolicy, on: dat
                     amount=new_fees[n],
                 )
             )
-        if penalty_formulas[n] > 0:
+        if penalty_formulas[n] > penalty_already[n]:
             explanations.append(
                 ChargeExplanation(
                     instalment_number=instalment.number,
@@ -271,7 +280,7 @@ def project_amount_due(*, position: LoanPosition, policy: OverduePolicy, on: dat
                     end=on,
                     days=(on - penalty_starts[n]).days,
                     days_in_year=days_in_year,
-                    formula_amount=penalty_formulas[n],
+                    formula_amount=penalty_formulas[n] - penalty_already[n],
                     amount=new_penalty[n],
                 )
             )
@@ -308,4 +317,19 @@ def project_amounts_due(
     return tuple(
         project_amount_due(position=position, policy=policy, on=position.as_of + timedelta(days=days))
         for days in after_days
+    )
+
+
+def payoff_amount(*, position: LoanPosition, policy: OverduePolicy, on: date) -> Decimal:
+    """What repays the whole loan on ``on``: everything due by then (with the late fees and penalty
+    interest that waiting until ``on`` adds), all principal not yet due, and the contract interest of
+    the current period (the first instalment falling due after ``on``) in full. The interest of later
+    periods is not charged: paying off early saves it."""
+    projection = project_amount_due(position=position, policy=policy, on=on)
+    later = sorted((i for i in position.instalments if i.due_date > on), key=lambda i: (i.due_date, i.number))
+    current_interest = later[0].interest if later else ZERO
+    return (
+        projection.amount_due
+        + sum((i.principal + i.fees + i.penalty for i in later), ZERO)
+        + current_interest
     )

@@ -24,10 +24,10 @@ def test_a_borrower_logs_in_and_out(client: Client) -> None:
     make_user("b@example.com")
 
     response = login(client, "b@example.com")
-    assert response.redirect_chain[-1][0] == reverse("core:dashboard")
+    assert response.redirect_chain[-1][0] == reverse("portal:dashboard")
 
     client.post(reverse("account_logout"))
-    assert client.get(reverse("core:dashboard")).status_code == 302
+    assert client.get(reverse("portal:dashboard")).status_code == 302
 
 
 def test_a_wrong_password_gets_a_clear_message_and_no_session(client: Client) -> None:
@@ -153,8 +153,8 @@ def test_the_sessions_page_lists_sessions_and_logs_out_the_others(client: Client
 
     phone.post(reverse("usersessions_list"))
 
-    assert phone.get(reverse("core:dashboard")).status_code == 200
-    assert laptop.get(reverse("core:dashboard")).status_code == 302
+    assert phone.get(reverse("portal:dashboard")).status_code == 200
+    assert laptop.get(reverse("portal:dashboard")).status_code == 302
 
 
 def test_changing_email_asks_for_the_password_again_then_verifies_the_new_address(client: Client) -> None:

@@ -58,7 +58,7 @@ def test_following_the_verification_link_then_logging_in_reaches_the_dashboard(c
     assert EmailAddress.objects.get(email="new@example.com").verified
 
     response = client.post(LOGIN, {"login": "new@example.com", "password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("core:dashboard")
+    assert response.redirect_chain[-1][0] == reverse("portal:dashboard")
     assert "new@example.com" in response.content.decode()
 
 

@@ -292,3 +292,74 @@ def test_new_fees_and_penalty_never_take_the_total_cost_over_the_cap(
     if projection.cost_of_waiting > 0:
         assert projection.total_cost <= projection.cost_cap
     assert projection.total_cost == position.charges_to_date + projection.cost_of_waiting
+
+
+def _advance(position: LoanPosition, projection_on: date) -> LoanPosition:
+    """What the nightly close would store after one day: charges added, the penalty period carried on."""
+    projection = project_amount_due(position=position, policy=GRACE_POLICY, on=projection_on)
+    penalty = {c.instalment_number: c for c in projection.charges if c.kind is ChargeKind.PENALTY_INTEREST}
+    lines = {line.number: line for line in projection.instalments}
+    instalments = []
+    for item in position.instalments:
+        line = lines.get(item.number)
+        carried = penalty.get(item.number)
+        instalments.append(
+            OpenInstalment(
+                number=item.number,
+                due_date=item.due_date,
+                principal=item.principal,
+                interest=item.interest,
+                fees=line.fees if line else item.fees,
+                penalty=line.penalty if line else item.penalty,
+                penalty_from=carried.start if carried else item.penalty_from,
+                penalty_in_period=item.penalty_in_period + (carried.formula_amount if carried else 0),
+            )
+        )
+    return LoanPosition(
+        principal=position.principal,
+        disbursed_on=position.disbursed_on,
+        as_of=projection_on,
+        charges_to_date=projection.total_cost,
+        instalments=tuple(instalments),
+    )
+
+
+@given(days=st.integers(min_value=1, max_value=120))
+@examples(40)
+def test_projecting_day_by_day_with_the_period_carried_equals_projecting_at_once(days: int) -> None:
+    """The nightly close posts one day at a time; the borrower's projection looks many days ahead.
+    Carrying the penalty accrual period (penalty_from, penalty_in_period) makes them agree to the cent,
+    where re-rounding every day would drift by up to half a fen a day."""
+    target = MARCH_DUE + timedelta(days=days)
+    at_once = project_amount_due(position=ON_DUE_DATE, policy=GRACE_POLICY, on=target)
+
+    position = ON_DUE_DATE
+    while position.as_of < target:
+        position = _advance(position, position.as_of + timedelta(days=1))
+    day_by_day = project_amount_due(position=position, policy=GRACE_POLICY, on=target)
+
+    assert day_by_day.amount_due == at_once.amount_due
+    assert position.charges_to_date == at_once.total_cost
+
+
+APRIL_DUE, MAY_DUE = date(2024, 4, 10), date(2024, 5, 10)
+
+
+def test_payoff_is_everything_due_plus_future_principal_plus_the_current_periods_interest() -> None:
+    from loanmath import payoff_amount
+
+    position = LoanPosition(
+        principal=yuan("12000.00"),
+        disbursed_on=date(2024, 2, 10),
+        as_of=MARCH_DUE,
+        charges_to_date=yuan("100.00"),
+        instalments=(
+            OpenInstalment(number=1, due_date=MARCH_DUE, principal=yuan("1000.00"), interest=yuan("100.00")),
+            OpenInstalment(number=2, due_date=APRIL_DUE, principal=yuan("1000.00"), interest=yuan("90.00")),
+            OpenInstalment(number=3, due_date=MAY_DUE, principal=yuan("1000.00"), interest=yuan("80.00")),
+        ),
+    )
+
+    # On the due date of instalment 1: 1,100.00 due + 2,000.00 principal + 90.00 (April's interest);
+    # May's 80.00 of interest is saved.
+    assert payoff_amount(position=position, policy=GRACE_POLICY, on=MARCH_DUE) == yuan("3190.00")

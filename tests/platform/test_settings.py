@@ -16,7 +16,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     # A clean slate: nothing this test run set (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
-    unset = {"DJANGO_SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    unset = {
+        "DJANGO_SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DJANGO_ENV",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "NATIONAL_ID_HASH_KEY",
+    }
     clean = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -52,9 +58,19 @@ def test_production_with_its_settings_passes_check_deploy_without_a_warning() ->
         DJANGO_ENV="production",
         DJANGO_SECRET_KEY="a-real-deployment-key-" + "k3y" * 20,
         ALLOWED_HOSTS="anxin.example",
+        NATIONAL_ID_HASH_KEY="a-real-hash-key-" + "h" * 40,
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_the_national_id_hash_key() -> None:
+    result = run_manage(
+        "check", DJANGO_ENV="production", DJANGO_SECRET_KEY="x" * 64, ALLOWED_HOSTS="anxin.example"
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_ENV=production needs NATIONAL_ID_HASH_KEY" in result.stderr
 
 
 def test_an_unknown_environment_name_is_refused() -> None:

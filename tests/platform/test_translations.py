@@ -54,10 +54,10 @@ def test_password_rules_speak_chinese(password: str, db: None) -> None:
 @pytest.mark.parametrize(
     "name",
     [
-        "core:home",
-        "core:help",
-        "core:learn",
-        "core:plan",
+        "portal:home",
+        "portal:help",
+        "portal:learn",
+        "portal:plan",
         "account_login",
         "account_signup",
         "account_reset_password",

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from borrowers import demo as borrowers_demo
+from core.business_date import business_date_today
 
 
 class Command(BaseCommand):
@@ -13,8 +15,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError("seed_demo refuses to run with DJANGO_ENV=production.")
+        today = business_date_today()
         with transaction.atomic():
             logins = accounts_demo.seed()
+            linkable = borrowers_demo.seed(today=today)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data loaded. Logins (password for all: {accounts_demo.DEMO_PASSWORD}):")
         )
@@ -27,3 +31,8 @@ class Command(BaseCommand):
             "Staff must enter a TOTP code: add the secret to an authenticator app, or run\n"
             "  .venv/bin/python manage.py demo_totp editor@anxin.example"
         )
+        for loan in linkable:
+            self.stdout.write(
+                f"A loan no account has linked yet (try /loans/link/ from a new account): {loan.reference}, "
+                f"date of birth {loan.date_of_birth.isoformat()}, ID last 4 {loan.national_id_last4}"
+            )

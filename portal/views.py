@@ -4,39 +4,37 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from borrowers.selectors import borrower_loan_cards
+from core.business_date import business_date_today
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("core:dashboard")
-    return render(request, "core/home.html")
+        return redirect("portal:dashboard")
+    return render(request, "portal/home.html")
 
 
 @require_GET
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html")
-
-
-@require_GET
-@login_required
-def loans(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/loans.html")
+    cards = borrower_loan_cards(user=request.user, today=business_date_today())
+    return render(request, "portal/dashboard.html", {"cards": cards})
 
 
 @require_GET
 def learn(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/learn.html")
+    return render(request, "portal/learn.html")
 
 
 @require_GET
 def plan(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/plan.html")
+    return render(request, "portal/plan.html")
 
 
 @require_GET
 def help_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/help.html")
+    return render(request, "portal/help.html")
 
 
 @require_GET

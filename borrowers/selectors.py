@@ -1,0 +1,424 @@
+"""Reads for the borrower's pages: fetch in a fixed number of queries, then compute with loanmath.
+
+Every figure a borrower sees is computed here (or in loanmath), never in a template.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+import loanmath
+from borrowers.models import Instalment, LedgerEntry, Loan, Milestone
+from borrowers.services import loan_position, policy_for_loanmath
+
+ZERO = Decimal("0.00")
+PAY_ON_HORIZON_DAYS = 365
+
+
+@dataclass(frozen=True)
+class MilestoneView:
+    day: int
+    kind: str
+    kind_label: str
+    text: str
+    on: date | None = None  # the date this loan reaches it, if known
+
+
+@dataclass(frozen=True)
+class LoanCard:
+    """One loan as /loans/ shows it."""
+
+    reference: str
+    product_name: str
+    principal: Decimal
+    status: str
+    status_label: str
+    outstanding: Decimal
+    amount_due_today: Decimal
+    payoff_today: Decimal
+    next_due_date: date | None
+    next_due_amount: Decimal
+    days_past_due: int
+    bucket: str
+    is_overdue: bool
+    next_milestone: MilestoneView | None
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    number: int
+    due_date: date
+    principal: Decimal
+    interest: Decimal
+    payment: Decimal
+    paid: Decimal
+    unpaid: Decimal
+    state: str  # paid | overdue | due_today | upcoming
+
+
+@dataclass(frozen=True)
+class PayOnRow:
+    """What paying on one date costs: the amount due, the late fees and penalty interest that waiting
+    until then adds (not the instalments that simply fall due meanwhile), and what happens by then."""
+
+    on: date
+    days_from_today: int
+    amount_due: Decimal
+    added_by_waiting: Decimal
+    days_past_due: int
+    milestones: tuple[MilestoneView, ...]
+
+
+@dataclass(frozen=True)
+class ChargeLine:
+    """One fee or penalty, with its formula's parts, for "why this amount"."""
+
+    kind: str  # late_fee | penalty_interest
+    instalment_number: int
+    base: Decimal
+    rate: Decimal
+    flat: Decimal
+    start: date
+    end: date
+    days: int
+    days_in_year: int
+    amount: Decimal
+    trimmed_by_cap: Decimal
+    already_charged: bool
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    business_date: date
+    kind: str
+    kind_label: str
+    instalment_number: int | None
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class LoanDetail:
+    card: LoanCard
+    annual_rate: Decimal
+    term_months: int
+    method_label: str
+    disbursed_on: date
+    grace_days: int
+    late_fee_flat: Decimal
+    late_fee_rate: Decimal
+    penalty_rate: Decimal
+    day_count: int
+    annual_cost_cap: Decimal
+    schedule: tuple[ScheduleRow, ...]
+    ledger: tuple[LedgerRow, ...]
+    pay_on_rows: tuple[PayOnRow, ...]
+    chosen: PayOnRow
+    charges: tuple[ChargeLine, ...]
+    cost_cap_to_date: Decimal
+    total_cost_to_date: Decimal
+    milestones: tuple[MilestoneView, ...]
+    chart: tuple["ChartBar", ...]
+    chart_height: int
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    """One horizontal bar of the "if you pay on" chart, in the SVG's 0-100 coordinates."""
+
+    y: int
+    width: Decimal
+
+
+def _chart(rows: Sequence[PayOnRow]) -> tuple[ChartBar, ...]:
+    largest = max((row.amount_due for row in rows), default=ZERO)
+    return tuple(
+        ChartBar(
+            y=n * 10, width=(row.amount_due * 100 / largest).quantize(Decimal("0.1")) if largest else ZERO
+        )
+        for n, row in enumerate(rows)
+    )
+
+
+def _loans(user: Any) -> QuerySet[Loan]:
+    return (
+        Loan.objects.filter(borrower__user=user)
+        .select_related("product__overdue_policy")
+        .prefetch_related(
+            Prefetch("instalments", queryset=Instalment.objects.order_by("number")),
+            Prefetch(
+                "product__overdue_policy__milestones", queryset=Milestone.objects.order_by("day", "kind")
+            ),
+        )
+        .order_by("status", "disbursed_on", "reference")
+    )
+
+
+def _milestone_views(loan: Loan, first_overdue: date | None) -> tuple[MilestoneView, ...]:
+    return tuple(
+        MilestoneView(
+            day=m.day,
+            kind=m.kind,
+            kind_label=str(m.get_kind_display()),
+            text=m.text,
+            on=first_overdue + timedelta(days=m.day) if first_overdue else None,
+        )
+        for m in loan.product.overdue_policy.milestones.all()
+    )
+
+
+def _card(loan: Loan, today: date) -> tuple[LoanCard, loanmath.LoanPosition, loanmath.OverduePolicy]:
+    instalments: list[Instalment] = list(loan.instalments.all())
+    policy = policy_for_loanmath(loan.product.overdue_policy)
+    position = loan_position(loan, instalments)
+    on = max(today, position.as_of)
+    if loan.status == Loan.Status.PAID_OFF:
+        return (
+            LoanCard(
+                reference=loan.reference,
+                product_name=loan.product.name,
+                principal=loan.principal,
+                status=loan.status,
+                status_label=str(loan.get_status_display()),
+                outstanding=ZERO,
+                amount_due_today=ZERO,
+                payoff_today=ZERO,
+                next_due_date=None,
+                next_due_amount=ZERO,
+                days_past_due=0,
+                bucket=loanmath.OverdueBucket.CURRENT.value,
+                is_overdue=False,
+                next_milestone=None,
+            ),
+            position,
+            policy,
+        )
+    projection = loanmath.project_amount_due(position=position, policy=policy, on=on)
+    upcoming = [i for i in position.instalments if i.due_date > on]
+    next_item = min(upcoming, key=lambda i: i.due_date) if upcoming else None
+    oldest = min((i.due_date for i in projection.instalments), default=None)
+    milestones = _milestone_views(loan, oldest)
+    next_milestone = next((m for m in milestones if m.day > projection.days_past_due), None)
+    payoff = loanmath.payoff_amount(position=position, policy=policy, on=on)
+    return (
+        LoanCard(
+            reference=loan.reference,
+            product_name=loan.product.name,
+            principal=loan.principal,
+            status=loan.status,
+            status_label=str(loan.get_status_display()),
+            outstanding=projection.amount_due + sum((i.principal for i in upcoming), ZERO),
+            amount_due_today=projection.amount_due,
+            payoff_today=payoff,
+            next_due_date=next_item.due_date if next_item else None,
+            next_due_amount=next_item.total if next_item else ZERO,
+            days_past_due=projection.days_past_due,
+            bucket=projection.bucket.value,
+            is_overdue=projection.days_past_due > 0,
+            next_milestone=next_milestone if projection.days_past_due > 0 else None,
+        ),
+        position,
+        policy,
+    )
+
+
+def borrower_loan_cards(*, user: Any, today: date) -> list[LoanCard]:
+    """Every loan of the signed-in borrower, newest problems first. Three queries, whatever the count."""
+    cards = [_card(loan, today)[0] for loan in _loans(user)]
+    return sorted(cards, key=lambda c: (not c.is_overdue, c.status != Loan.Status.ACTIVE, c.reference))
+
+
+def borrower_loan_or_404(*, user: Any, reference: str) -> Loan:
+    loan = _loans(user).filter(reference=reference).first()
+    if loan is None:
+        raise Http404
+    return loan
+
+
+def _schedule(instalments: Sequence[Instalment], today: date) -> tuple[ScheduleRow, ...]:
+    rows = []
+    for inst in instalments:
+        paid = inst.principal_paid + inst.interest_paid + inst.fees_paid + inst.penalty_paid
+        unpaid = inst.principal_unpaid + inst.interest_unpaid + inst.fees_unpaid + inst.penalty_unpaid
+        if inst.is_settled and (inst.due_date <= today or inst.principal_paid == inst.principal):
+            state = "paid"
+        elif inst.due_date < today:
+            state = "overdue"
+        elif inst.due_date == today:
+            state = "due_today"
+        else:
+            state = "upcoming"
+            unpaid = inst.principal_unpaid + (inst.interest - inst.interest_billed) + inst.interest_unpaid
+        rows.append(
+            ScheduleRow(
+                number=inst.number,
+                due_date=inst.due_date,
+                principal=inst.principal,
+                interest=inst.interest,
+                payment=inst.principal + inst.interest,
+                paid=paid,
+                unpaid=unpaid,
+                state=state,
+            )
+        )
+    return tuple(rows)
+
+
+def _pay_on_row(
+    position: loanmath.LoanPosition,
+    policy: loanmath.OverduePolicy,
+    today_projection: loanmath.Projection,
+    views: dict[int, MilestoneView],
+    on: date,
+    today: date,
+) -> tuple[PayOnRow, loanmath.Projection]:
+    projection = loanmath.project_amount_due(position=position, policy=policy, on=on)
+    crossed = loanmath.milestones_crossed(
+        milestones=policy.milestones,
+        from_days_past_due=today_projection.days_past_due,
+        to_days_past_due=projection.days_past_due,
+    )
+    return (
+        PayOnRow(
+            on=on,
+            days_from_today=(on - today).days,
+            amount_due=projection.amount_due,
+            added_by_waiting=projection.cost_of_waiting - today_projection.cost_of_waiting,
+            days_past_due=projection.days_past_due,
+            milestones=tuple(views[m.day] for m in crossed if m.day in views),
+        ),
+        projection,
+    )
+
+
+def borrower_loan_detail(*, loan: Loan, today: date, pay_on: date | None = None) -> LoanDetail:
+    """The loan page: schedule, ledger, "if you pay on…" and "why this amount". Two queries beyond the
+    loan's own three (its ledger and nothing else), whatever the number of instalments."""
+    card, position, policy = _card(loan, today)
+    instalments = list(loan.instalments.all())
+    entries = list(
+        LedgerEntry.objects.filter(loan=loan).select_related("instalment").order_by("business_date", "id")
+    )
+    start = max(today, position.as_of)
+    today_projection = loanmath.project_amount_due(position=position, policy=policy, on=start)
+    oldest = min((i.due_date for i in today_projection.instalments), default=None)
+    milestones = _milestone_views(loan, oldest)
+    views = {m.day: m for m in milestones}
+    rows = tuple(
+        _pay_on_row(position, policy, today_projection, views, start + timedelta(days=d), today)[0]
+        for d in (0, *loanmath.BORROWER_HORIZONS_IN_DAYS)
+    )
+    chosen_on = min(max(pay_on or start, start), start + timedelta(days=PAY_ON_HORIZON_DAYS))
+    chosen, chosen_projection = _pay_on_row(position, policy, today_projection, views, chosen_on, today)
+    charges = _charges(entries, chosen_projection)
+    overdue_policy = loan.product.overdue_policy
+    return LoanDetail(
+        card=card,
+        annual_rate=loan.annual_rate,
+        term_months=loan.term_months,
+        method_label=str(
+            dict(loan.product._meta.get_field("method").choices or []).get(loan.method, loan.method)
+        ),
+        disbursed_on=loan.disbursed_on,
+        grace_days=overdue_policy.grace_days,
+        late_fee_flat=overdue_policy.late_fee_flat,
+        late_fee_rate=overdue_policy.late_fee_rate,
+        penalty_rate=overdue_policy.penalty_rate,
+        day_count=overdue_policy.day_count,
+        annual_cost_cap=overdue_policy.annual_cost_cap,
+        schedule=_schedule(instalments, today),
+        ledger=tuple(
+            LedgerRow(
+                business_date=e.business_date,
+                kind=e.kind,
+                kind_label=str(e.get_kind_display()),
+                instalment_number=e.instalment.number if e.instalment else None,
+                amount=e.total,
+            )
+            for e in entries
+        ),
+        pay_on_rows=rows,
+        chosen=chosen,
+        charges=charges,
+        cost_cap_to_date=chosen_projection.cost_cap,
+        total_cost_to_date=chosen_projection.total_cost,
+        milestones=milestones,
+        chart=_chart(rows),
+        chart_height=len(rows) * 10,
+    )
+
+
+def _charges(entries: Sequence[LedgerEntry], projection: loanmath.Projection) -> tuple[ChargeLine, ...]:
+    """Fees and penalty already in the ledger (grouped by instalment and accrual period), then those the
+    projection adds by the chosen date."""
+    lines: list[ChargeLine] = []
+    penalty_groups: dict[tuple[int, str, str], list[LedgerEntry]] = {}
+    for entry in entries:
+        if entry.instalment is None or not entry.basis:
+            continue
+        number = entry.instalment.number
+        if entry.kind == LedgerEntry.Kind.LATE_FEE:
+            lines.append(
+                ChargeLine(
+                    kind="late_fee",
+                    instalment_number=number,
+                    base=Decimal(entry.basis["base"]),
+                    rate=Decimal(entry.basis["rate"]),
+                    flat=Decimal(entry.basis["flat"]),
+                    start=entry.business_date,
+                    end=entry.business_date,
+                    days=0,
+                    days_in_year=int(entry.basis["days_in_year"]),
+                    amount=entry.fees,
+                    trimmed_by_cap=Decimal(entry.basis.get("trimmed_by_cap", "0")),
+                    already_charged=True,
+                )
+            )
+        elif entry.kind == LedgerEntry.Kind.PENALTY_INTEREST:
+            key = (number, entry.basis["start"], entry.basis["base"])
+            penalty_groups.setdefault(key, []).append(entry)
+    for (number, start, base), group in penalty_groups.items():
+        first = group[0]
+        start_date = date.fromisoformat(start)
+        end = group[-1].business_date
+        lines.append(
+            ChargeLine(
+                kind="penalty_interest",
+                instalment_number=number,
+                base=Decimal(base),
+                rate=Decimal(first.basis["rate"]),
+                flat=ZERO,
+                start=start_date + timedelta(days=1),
+                end=end,
+                days=(end - start_date).days,
+                days_in_year=int(first.basis["days_in_year"]),
+                amount=sum((e.penalty for e in group), ZERO),
+                trimmed_by_cap=sum((Decimal(e.basis.get("trimmed_by_cap", "0")) for e in group), ZERO),
+                already_charged=True,
+            )
+        )
+    for charge in projection.charges:
+        if charge.amount == 0 and charge.trimmed_by_cap == 0:
+            continue
+        is_fee = charge.kind is loanmath.ChargeKind.LATE_FEE
+        lines.append(
+            ChargeLine(
+                kind=charge.kind.value,
+                instalment_number=charge.instalment_number,
+                base=charge.base,
+                rate=charge.rate,
+                flat=charge.flat,
+                start=charge.start if is_fee else projection.as_of + timedelta(days=1),
+                end=charge.end,
+                days=charge.days if is_fee else (charge.end - projection.as_of).days,
+                days_in_year=charge.days_in_year,
+                amount=charge.amount,
+                trimmed_by_cap=charge.trimmed_by_cap,
+                already_charged=False,
+            )
+        )
+    return tuple(sorted(lines, key=lambda c: (c.instalment_number, c.start, c.kind)))

@@ -1,0 +1,60 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import push_url
+
+from borrowers import selectors, services
+from borrowers.forms import LoanLinkForm, PayOnForm
+from core.business_date import business_date_today
+from core.exceptions import ApplicationError
+from core.http import HtmxHttpRequest
+
+
+@require_GET
+@login_required
+def loan_list(request: HttpRequest) -> HttpResponse:
+    cards = selectors.borrower_loan_cards(user=request.user, today=business_date_today())
+    return render(request, "borrowers/loan_list.html", {"cards": cards})
+
+
+@require_GET
+@login_required
+def loan_detail(request: HtmxHttpRequest, reference: str) -> HttpResponse:
+    today = business_date_today()
+    loan = selectors.borrower_loan_or_404(user=request.user, reference=reference)
+    form = PayOnForm(request.GET if "pay_on" in request.GET else None, today=today)
+    pay_on = form.cleaned_data["pay_on"] if form.is_bound and form.is_valid() else None
+    detail = selectors.borrower_loan_detail(loan=loan, today=today, pay_on=pay_on)
+    context = {"detail": detail, "card": detail.card, "form": form}
+    if request.htmx and form.is_bound:
+        response = render(request, "borrowers/loan_detail.html#pay-on", context)
+        return push_url(response, request.get_full_path())
+    response = render(request, "borrowers/loan_detail.html", context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def loan_link(request: HttpRequest) -> HttpResponse:
+    form = LoanLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            loan = services.loan_link(
+                user=request.user,
+                reference=form.cleaned_data["reference"],
+                date_of_birth=form.cleaned_data["date_of_birth"],
+                national_id_last4=form.cleaned_data["national_id_last4"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Loan %(reference)s is now linked to your account.") % {"reference": loan.reference},
+            )
+            return redirect("borrowers:detail", reference=loan.reference)
+    return render(request, "borrowers/loan_link.html", {"form": form})
