@@ -572,3 +572,9 @@ def loan_link(*, user: Any, reference: str, date_of_birth: date, national_id_las
 def loans_for_close(business_date: date) -> QuerySet[Loan]:
     """Active loans not yet closed through `business_date`, in id order (for chunking)."""
     return Loan.objects.filter(status=Loan.Status.ACTIVE, closed_through__lt=business_date).order_by("pk")
+
+
+def loans_close_business_chunk(*, loan_ids: Sequence[int], business_date: date) -> list[CloseResult]:
+    """Close a chunk of loans, each in its own transaction: one loan's failure neither blocks nor undoes
+    the others, and a rerun of the chunk adds nothing for the loans already closed."""
+    return [loan_close_business(loan_id=loan_id, business_date=business_date) for loan_id in loan_ids]

@@ -1,6 +1,11 @@
+from datetime import date
+
 from celery import shared_task
 
-from borrowers import imports
+from borrowers import imports, services
+from core.business_date import business_date_today
+
+CLOSE_CHUNK_SIZE = 200
 
 
 @shared_task(acks_late=True)
@@ -8,3 +13,25 @@ def import_run(import_job_id: int) -> str:
     """Check and import one uploaded CSV file. A redelivered message is harmless: a finished job is left
     alone, and an interrupted one committed nothing (the import is one transaction), so it starts over."""
     return str(imports.import_job_run(import_job_id=import_job_id).status)
+
+
+@shared_task(acks_late=True)
+def close_of_business(business_date: str | None = None) -> int:
+    """The nightly close (beat runs it just after midnight, lender's time): hand every active loan not
+    yet closed through the business date to the workers, CLOSE_CHUNK_SIZE loans a task. Returns the
+    number of chunks. Safe to run again at any time: closed loans are skipped, entries are keyed."""
+    day = date.fromisoformat(business_date) if business_date else business_date_today()
+    ids = list(services.loans_for_close(day).values_list("pk", flat=True))
+    chunks = [ids[i : i + CLOSE_CHUNK_SIZE] for i in range(0, len(ids), CLOSE_CHUNK_SIZE)]
+    for chunk in chunks:
+        close_of_business_chunk.delay(chunk, day.isoformat())
+    return len(chunks)
+
+
+@shared_task(acks_late=True)
+def close_of_business_chunk(loan_ids: list[int], business_date: str) -> int:
+    """Close one chunk of loans; returns the number of ledger entries written."""
+    results = services.loans_close_business_chunk(
+        loan_ids=loan_ids, business_date=date.fromisoformat(business_date)
+    )
+    return sum(result.entries_written for result in results)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -243,6 +244,19 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# One beat process runs these (README: "Running with PostgreSQL, Redis and a Celery worker").
+CELERY_BEAT_SCHEDULE = {
+    # Just after midnight in the lender's time zone: charges for the new business date are posted at
+    # the start of the day (borrowers.services explains why).
+    "close-of-business": {
+        "task": "borrowers.tasks.close_of_business",
+        "schedule": crontab(hour=0, minute=5),
+    },
+    "email-send-queued": {
+        "task": "notifications.tasks.email_send_queued",
+        "schedule": crontab(minute="*/10"),
+    },
+}
 
 # --- logging ------------------------------------------------------------------------------------
 LOGGING = {

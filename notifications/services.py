@@ -1,4 +1,5 @@
 import logging
+from datetime import timedelta
 
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
@@ -65,3 +66,19 @@ def email_deliver(*, outbound_email_id: int) -> OutboundEmail.Status:
         outbound.sent_at = timezone.now()
         outbound.save(update_fields=["attempts", "status", "sent_at"])
         return OutboundEmail.Status.SENT
+
+
+def email_requeue_stale(*, older_than: timedelta) -> int:
+    """Hand mail still queued after `older_than` to the workers again (a broker outage left it behind).
+    Delivery is idempotent, so a mail that was merely slow is not sent twice."""
+    from notifications.tasks import email_deliver
+
+    cutoff = timezone.now() - older_than
+    ids = list(
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED, created_at__lte=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        email_deliver.delay(pk)
+    return len(ids)

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from celery import shared_task
 
 from notifications import services
@@ -20,3 +22,9 @@ def email_deliver(outbound_email_id: int) -> str:
     if status == OutboundEmail.Status.QUEUED:
         raise EmailNotYetSentError(outbound_email_id)
     return str(status)
+
+
+@shared_task(acks_late=True)
+def email_send_queued() -> int:
+    """Beat, every 10 minutes: re-queue mail stranded for more than 5 minutes."""
+    return services.email_requeue_stale(older_than=timedelta(minutes=5))

@@ -98,3 +98,17 @@ def test_email_send_queued_delivers_what_a_broker_outage_left_behind() -> None:
     assert stale.status == OutboundEmail.Status.SENT
     assert fresh.status == OutboundEmail.Status.QUEUED
     assert [m.subject for m in mail.outbox] == ["stale"]
+
+
+def test_the_beat_task_requeues_only_mail_stranded_for_five_minutes() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.tasks import email_send_queued
+
+    stale, fresh = queue_one("stale"), queue_one("fresh")
+    OutboundEmail.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(minutes=6))
+
+    assert email_send_queued.delay().get() == 1
+    assert [m.subject for m in mail.outbox] == ["stale"]

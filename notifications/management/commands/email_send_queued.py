@@ -2,10 +2,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.utils import timezone
 
-from notifications.models import OutboundEmail
-from notifications.tasks import email_deliver
+from notifications.services import email_requeue_stale
 
 
 class Command(BaseCommand):
@@ -15,12 +13,5 @@ class Command(BaseCommand):
         parser.add_argument("--older-than", type=int, default=5, help="minutes (default 5)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        cutoff = timezone.now() - timedelta(minutes=options["older_than"])
-        ids = list(
-            OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED, created_at__lte=cutoff)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        for pk in ids:
-            email_deliver.delay(pk)
-        self.stdout.write(f"{len(ids)} queued mail(s) handed to the workers.")
+        count = email_requeue_stale(older_than=timedelta(minutes=options["older_than"]))
+        self.stdout.write(f"{count} queued mail(s) handed to the workers.")
