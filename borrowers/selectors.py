@@ -114,6 +114,7 @@ class LoanDetail:
     penalty_rate: Decimal
     day_count: int
     annual_cost_cap: Decimal
+    overpayment_refunded: bool
     schedule: tuple[ScheduleRow, ...]
     ledger: tuple[LedgerRow, ...]
     pay_on_rows: tuple[PayOnRow, ...]
@@ -330,6 +331,7 @@ def borrower_loan_detail(*, loan: Loan, today: date, pay_on: date | None = None)
         penalty_rate=overdue_policy.penalty_rate,
         day_count=overdue_policy.day_count,
         annual_cost_cap=overdue_policy.annual_cost_cap,
+        overpayment_refunded=loan.product.overpayment_handling == loanmath.OverpaymentHandling.REFUND.value,
         schedule=_schedule(instalments, today),
         ledger=tuple(
             LedgerRow(
