@@ -112,3 +112,5 @@ def test_the_beat_task_requeues_only_mail_stranded_for_five_minutes() -> None:
 
     assert email_send_queued.delay().get() == 1
     assert [m.subject for m in mail.outbox] == ["stale"]
+    fresh.refresh_from_db()
+    assert fresh.status == OutboundEmail.Status.QUEUED
