@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "notifications",
     "accounts",
     "borrowers",
+    "repayment",
+    "education",
     "portal",
     "demo",
 ]

@@ -16,5 +16,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("loans/", include("borrowers.urls")),
+    path("budget/", include("borrowers.urls_budget")),
+    path("plan/", include("repayment.urls")),
+    path("learn/", include("education.urls")),
     path("", include("portal.urls")),
 ]

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 NAVIGATION = (
     ("portal:home", _("Home")),
     ("borrowers:loans", _("My loans")),
-    ("portal:learn", _("Learn")),
-    ("portal:plan", _("Plan")),
+    ("education:index", _("Learn")),
+    ("repayment:plan", _("Plan")),
     ("portal:help", _("Get help")),
 )
 

@@ -7,8 +7,6 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("learn/", views.learn, name="learn"),
-    path("plan/", views.plan, name="plan"),
     path("help/", views.help_page, name="help"),
     path("healthz", views.healthz, name="healthz"),
 ]

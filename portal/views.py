@@ -23,16 +23,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def learn(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/learn.html")
-
-
-@require_GET
-def plan(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/plan.html")
-
-
-@require_GET
 def help_page(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/help.html")
 

@@ -56,8 +56,8 @@ def test_password_rules_speak_chinese(password: str, db: None) -> None:
     [
         "portal:home",
         "portal:help",
-        "portal:learn",
-        "portal:plan",
+        "education:index",
+        "repayment:plan",
         "account_login",
         "account_signup",
         "account_reset_password",
