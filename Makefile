@@ -50,7 +50,7 @@ pytest: install
 worker: install
 	$(BIN)/celery -A config worker --loglevel INFO
 
-bench: install
+bench: install migrate
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f; done
 
 clean:

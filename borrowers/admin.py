@@ -511,3 +511,6 @@ class ImportJobAdmin(NeverEditedMixin, admin.ModelAdmin[ImportJob]):
             )
             return HttpResponseRedirect(reverse("admin:borrowers_importjob_change", args=[job.pk]))
         return service_form_page(self, request, form, title=_("Import a CSV file"), submit_label=_("Upload"))
+
+
+from borrowers import admin_budget  # noqa: E402,F401

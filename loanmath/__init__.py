@@ -11,6 +11,7 @@ loan officer can check them by hand:
 * :mod:`loanmath.allocation`: the repayment waterfall.
 * :mod:`loanmath.projection`: what waiting will cost, and why.
 * :mod:`loanmath.apr`: IRR and APR.
+* :mod:`loanmath.budget`: a month's income and spending, flags over guidelines, 50/30/20.
 """
 
 from loanmath.allocation import (
@@ -29,7 +30,30 @@ from loanmath.apr import (
     periodic_irr,
     schedule_apr,
 )
+from loanmath.budget import (
+    AboveGuideline,
+    BudgetItem,
+    BudgetSection,
+    BudgetSummary,
+    FiftyThirtyTwenty,
+    RuleShare,
+    RuleVerdict,
+    ShareStatus,
+    fifty_thirty_twenty,
+    percent_of_income,
+    summarise_budget,
+)
 from loanmath.dates import DayCount, add_months, days_between, days_in_month, monthly_due_dates
+from loanmath.debts import (
+    DEBT_MAX_ANNUAL_RATE,
+    DEBT_PLAN_MAX_MONTHS,
+    Debt,
+    DebtMonth,
+    DebtPlan,
+    Strategy,
+    debts_compare,
+    debts_plan,
+)
 from loanmath.errors import InvalidInputError, LoanMathError, NoIrrSolutionError
 from loanmath.money import CENT, ZERO, quantize
 from loanmath.open_items import OpenInstalment
@@ -50,6 +74,20 @@ from loanmath.overdue import (
     overdue_bucket,
     penalty_interest,
     trim_to_cap,
+)
+from loanmath.planner import (
+    PLAN_MAX_ANNUAL_RATE,
+    PLAN_MAX_MONTHLY_FEE_RATE,
+    PLAN_MAX_MONTHS,
+    PLAN_MAX_PRINCIPAL,
+    PLAN_MIN_PRINCIPAL,
+    ExtraEffect,
+    LumpSum,
+    PlanInput,
+    PlanLine,
+    PlanMethod,
+    PlanResult,
+    plan_simulate,
 )
 from loanmath.projection import (
     BORROWER_HORIZONS_IN_DAYS,
@@ -78,21 +116,38 @@ from loanmath.schedule import (
 __all__ = [
     "BORROWER_HORIZONS_IN_DAYS",
     "CENT",
+    "DEBT_MAX_ANNUAL_RATE",
+    "DEBT_PLAN_MAX_MONTHS",
     "DEFAULT_ANNUAL_COST_CAP",
+    "PLAN_MAX_ANNUAL_RATE",
+    "PLAN_MAX_MONTHLY_FEE_RATE",
+    "PLAN_MAX_MONTHS",
+    "PLAN_MAX_PRINCIPAL",
+    "PLAN_MIN_PRINCIPAL",
     "ZERO",
+    "AboveGuideline",
     "Allocation",
     "AllocationLine",
     "Apr",
+    "BudgetItem",
+    "BudgetSection",
+    "BudgetSummary",
     "ChargeExplanation",
     "ChargeKind",
     "DatedCashFlow",
     "DayCount",
+    "Debt",
+    "DebtMonth",
+    "DebtPlan",
+    "ExtraEffect",
+    "FiftyThirtyTwenty",
     "FuturePrincipal",
     "Instalment",
     "InvalidInputError",
     "LoanMathError",
     "LoanPosition",
     "LoanTerms",
+    "LumpSum",
     "Milestone",
     "MilestoneKind",
     "NoIrrSolutionError",
@@ -100,11 +155,19 @@ __all__ = [
     "OverdueBucket",
     "OverduePolicy",
     "OverpaymentHandling",
+    "PlanInput",
+    "PlanLine",
+    "PlanMethod",
+    "PlanResult",
     "PrincipalPrepayment",
     "ProjectedInstalment",
     "Projection",
     "RepaymentMethod",
+    "RuleShare",
+    "RuleVerdict",
     "Schedule",
+    "ShareStatus",
+    "Strategy",
     "add_months",
     "allocate_payment",
     "annuity_payment",
@@ -116,8 +179,11 @@ __all__ = [
     "days_between",
     "days_in_month",
     "days_past_due",
+    "debts_compare",
+    "debts_plan",
     "equal_instalment_schedule",
     "equal_principal_schedule",
+    "fifty_thirty_twenty",
     "interest_only_schedule",
     "is_past_grace",
     "last_day_of_grace",
@@ -129,10 +195,13 @@ __all__ = [
     "overdue_bucket",
     "payoff_amount",
     "penalty_interest",
+    "percent_of_income",
     "periodic_irr",
+    "plan_simulate",
     "project_amount_due",
     "project_amounts_due",
     "quantize",
     "schedule_apr",
+    "summarise_budget",
     "trim_to_cap",
 ]

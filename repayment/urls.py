@@ -6,4 +6,6 @@ app_name = "repayment"
 
 urlpatterns = [
     path("", views.plan, name="plan"),
+    path("compare/", views.compare, name="compare"),
+    path("my-loans/", views.my_loans, name="my_loans"),
 ]

@@ -1,8 +1,171 @@
-from django.http import HttpRequest, HttpResponse
+import json
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django_htmx.http import push_url
+
+import loanmath
+from core.business_date import business_date_today
+from core.http import HtmxHttpRequest
+from repayment import selectors
+from repayment.forms import DebtsForm, PlanForm
+
+COMPARE_PREFIXES = ("p1", "p2", "p3")
+# The plans /plan/compare/ shows before the borrower changes anything: the same loan over 12 and 24 months.
+COMPARE_DEFAULTS = {"p1-months": "12", "p2-months": "24"}
+
+
+def _export(
+    request: HtmxHttpRequest, results: list["loanmath.PlanResult"], labels: list[str] | None
+) -> HttpResponse:
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(selectors.plans_csv(results, labels), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="anxin-plan.csv"'
+        return response
+    if labels:
+        body: Any = {
+            "plans": [
+                {"plan": label, **selectors.plan_json(r)} for label, r in zip(labels, results, strict=True)
+            ]
+        }
+    else:
+        body = selectors.plan_json(results[0])
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+def _invalid_export(forms: list[PlanForm]) -> JsonResponse:
+    errors = {form.prefix or "plan": json.loads(form.errors.as_json()) for form in forms if form.errors}
+    return JsonResponse({"errors": errors}, status=400, json_dumps_params={"ensure_ascii": False})
+
+
+def _render(request: HtmxHttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    if request.htmx:
+        response = render(request, f"{template}#result", context)
+        return push_url(response, request.get_full_path())
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+def _simulate(form: PlanForm) -> selectors.PlanView | None:
+    """The plan's result, or None with the problem added to the form (never an exception to the page)."""
+    try:
+        return selectors.plan_view(loanmath.plan_simulate(form.plan_input()))
+    except loanmath.LoanMathError as error:
+        form.add_error(None, _("This plan cannot be calculated: %(reason)s") % {"reason": error})
+        return None
 
 
 @require_GET
-def plan(request: HttpRequest) -> HttpResponse:
-    return render(request, "repayment/plan.html")
+def plan(request: HtmxHttpRequest) -> HttpResponse:
+    """The simulator, open to everyone. Its GET parameters are the plan, so the URL is shareable."""
+    today = business_date_today()
+    bound = any(name in request.GET for name in PlanForm.base_fields)
+    form = PlanForm(request.GET if bound else None, today=today)
+    if not bound:
+        form = PlanForm(_initial_query(PlanForm(today=today)), today=today)
+    view = _simulate(form) if form.is_valid() else None
+    if request.GET.get("format") in {"csv", "json"}:
+        return _export(request, [view.result], None) if view else _invalid_export([form])
+    return _render(request, "repayment/plan.html", {"form": form, "view": view})
+
+
+def _initial_query(
+    form: PlanForm, prefix: str | None = None, overrides: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The form's initial values as GET parameters (with the form prefix, if any)."""
+    query = {
+        f"{prefix}-{name}" if prefix else name: str(field.initial)
+        for name, field in form.fields.items()
+        if field.initial is not None
+    }
+    return {**query, **(overrides or {})}
+
+
+@require_GET
+def compare(request: HtmxHttpRequest) -> HttpResponse:
+    """Up to three plans side by side (parameters p1-*, p2-*, p3-*; the third is optional)."""
+    today = business_date_today()
+    if not any(key.startswith("p1-") for key in request.GET):
+        query = QueryDict(mutable=True)
+        for prefix in COMPARE_PREFIXES[:2]:
+            query.update(_initial_query(PlanForm(today=today), prefix))
+        query.update(COMPARE_DEFAULTS)
+        data: QueryDict = query
+    else:
+        data = request.GET
+    used = [p for p in COMPARE_PREFIXES if any(key.startswith(f"{p}-") for key in data)]
+    forms = [PlanForm(data, prefix=prefix, today=today) for prefix in used]
+    views = [_simulate(form) if form.is_valid() else None for form in forms]
+    complete = [v for v in views if v is not None]
+    labels = [_("Plan %(n)s") % {"n": n} for n in range(1, len(forms) + 1)]
+    if request.GET.get("format") in {"csv", "json"}:
+        if len(complete) != len(forms):
+            return _invalid_export(forms)
+        return _export(request, [v.result for v in complete], labels)
+    columns = list(zip(labels, forms, views, strict=True))
+    bars = selectors.compare_bars(complete, labels) if len(complete) == len(forms) else ()
+    add_third = None
+    if len(forms) < 3:
+        query = data.copy()
+        query.update(_initial_query(PlanForm(today=today), "p3", {"p3-months": "36"}))
+        add_third = query.urlencode()
+    return _render(
+        request,
+        "repayment/compare.html",
+        {
+            "columns": columns,
+            "forms": forms,
+            "bars": bars,
+            "chart_height": len(bars) * 12,
+            "add_third": add_third,
+            "query": data.urlencode(),
+            "complete": len(complete) == len(forms),
+        },
+    )
+
+
+@require_GET
+@login_required
+def my_loans(request: HtmxHttpRequest) -> HttpResponse:
+    """All the borrower's loans together: a monthly budget, and which loan to clear first."""
+    today = business_date_today()
+    debts = selectors.borrower_debts_for_planning(user=request.user, today=today)
+    references = [debt.key for debt in debts]
+    minimum = sum((debt.minimum_payment for debt in debts), loanmath.ZERO)
+    bound = "budget" in request.GET
+    form = DebtsForm(request.GET if bound else None, references=references, initial={"budget": minimum})
+    result: selectors.DebtsView | None = None
+    if debts and bound and form.is_valid():
+        budget = form.cleaned_data["budget"]
+        if budget < minimum:
+            form.add_error(
+                "budget",
+                _("Your loans' regular payments add up to ¥%(minimum)s a month; enter at least that much.")
+                % {"minimum": f"{minimum:,.2f}"},
+            )
+        else:
+            try:
+                plans = loanmath.debts_compare(
+                    debts=debts, monthly_budget=budget, start=today, order=form.cleaned_data["order"]
+                )
+            except loanmath.LoanMathError:
+                form.add_error(
+                    "budget", _("With this amount your loans would not be paid off within 50 years.")
+                )
+            else:
+                chosen = plans[loanmath.Strategy(form.cleaned_data["strategy"])]
+                names = {debt.key: debt.name for debt in debts}
+                result = selectors.DebtsView(
+                    debts=debts,
+                    minimum_total=minimum,
+                    plans={strategy.value: plan for strategy, plan in plans.items()},
+                    chosen=chosen,
+                    closes=tuple((key, names[key], month, when) for key, month, when in chosen.closes),
+                )
+    context = {"form": form, "debts": debts, "minimum": minimum, "result": result}
+    return _render(request, "repayment/my_loans.html", context)

@@ -1,0 +1,199 @@
+"""The planner's inputs. Every field is bounded so a request can neither crash nor hang the simulator."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+import loanmath
+
+PRINCIPAL_MIN, PRINCIPAL_MAX = Decimal("100"), Decimal("10000000")
+MONTHS_MAX = 360
+LUMP_SUM_SLOTS = 3
+
+
+def _money(
+    label: Any, *, required: bool = False, maximum: Decimal = PRINCIPAL_MAX, **kwargs: Any
+) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=Decimal(0),
+        max_value=maximum,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        **kwargs,
+    )
+
+
+def _percent(label: Any, *, maximum: Decimal, **kwargs: Any) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal(0),
+        max_value=maximum,
+        max_digits=7,
+        decimal_places=4,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        **kwargs,
+    )
+
+
+class PlanForm(forms.Form):
+    """One plan. The field names are the URL's parameters, so a plan's URL can be shared or bookmarked."""
+
+    principal = _money(
+        _("Amount borrowed (¥)"), required=True, maximum=PRINCIPAL_MAX, initial=Decimal("10000")
+    )
+    method = forms.ChoiceField(
+        label=_("How it is repaid"),
+        choices=[
+            (loanmath.PlanMethod.EQUAL_INSTALMENT.value, _("Equal instalments (等额本息)")),
+            (loanmath.PlanMethod.EQUAL_PRINCIPAL.value, _("Equal principal (等额本金)")),
+            (loanmath.PlanMethod.INTEREST_ONLY.value, _("Interest only, principal at the end (先息后本)")),
+            (loanmath.PlanMethod.FLAT_FEE.value, _("Flat monthly fee (等本等息)")),
+        ],
+        initial=loanmath.PlanMethod.EQUAL_INSTALMENT.value,
+    )
+    annual_rate = _percent(
+        _("Yearly interest rate (percent)"),
+        maximum=Decimal(100),
+        required=False,
+        initial=Decimal("12"),
+        help_text=_("For equal instalments, equal principal and interest only."),
+    )
+    monthly_fee_rate = _percent(
+        _("Monthly fee (percent of the amount borrowed)"),
+        maximum=Decimal(10),
+        required=False,
+        help_text=_("For a flat monthly fee, as lenders quote it: 0.8 means 0.8 percent a month."),
+    )
+    months = forms.IntegerField(
+        label=_("Term (months)"),
+        min_value=1,
+        max_value=MONTHS_MAX,
+        initial=12,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    start = forms.DateField(
+        label=_("Date the money is paid out"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The first payment is due one month later."),
+    )
+    upfront_fee = _money(_("Fee paid upfront (¥)"), help_text=_("Deducted from the money you receive."))
+    extra_monthly = _money(_("Extra each month (¥)"))
+    extra_effect = forms.ChoiceField(
+        label=_("Extra payments should"),
+        choices=[
+            (loanmath.ExtraEffect.SHORTEN_TERM.value, _("Finish sooner (same monthly payment)")),
+            (loanmath.ExtraEffect.LOWER_PAYMENT.value, _("Lower the monthly payment (same end date)")),
+        ],
+        required=False,
+        initial=loanmath.ExtraEffect.SHORTEN_TERM.value,
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        for slot in range(1, LUMP_SUM_SLOTS + 1):
+            self.fields[f"lump_{slot}_on"] = forms.DateField(
+                label=_("One-off payment %(n)s: date") % {"n": slot},
+                required=False,
+                input_formats=["%Y-%m-%d"],
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
+            self.fields[f"lump_{slot}_amount"] = _money(_("One-off payment %(n)s: amount (¥)") % {"n": slot})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        method = data.get("method")
+        if method == loanmath.PlanMethod.FLAT_FEE.value:
+            if data.get("monthly_fee_rate") is None:
+                self.add_error("monthly_fee_rate", _("Enter the monthly fee for a flat-fee loan, e.g. 0.8."))
+        elif method and data.get("annual_rate") is None:
+            self.add_error("annual_rate", _("Enter the yearly interest rate, e.g. 12."))
+        principal, upfront = data.get("principal"), data.get("upfront_fee")
+        if principal is not None and principal < PRINCIPAL_MIN:
+            self.add_error("principal", _("Enter at least ¥100."))
+        if principal is not None and upfront is not None and upfront >= principal:
+            self.add_error("upfront_fee", _("The upfront fee must be less than the amount borrowed."))
+        start = data.get("start") or self.today
+        data["start"] = start
+        months = data.get("months")
+        for slot in range(1, LUMP_SUM_SLOTS + 1):
+            on, amount = data.get(f"lump_{slot}_on"), data.get(f"lump_{slot}_amount")
+            if bool(on) != bool(amount):
+                self.add_error(
+                    f"lump_{slot}_amount" if on else f"lump_{slot}_on", _("Give both a date and an amount.")
+                )
+            elif on and months and not (start < on <= loanmath.add_months(start, months)):
+                self.add_error(f"lump_{slot}_on", _("Choose a date within the loan's term."))
+        return data
+
+    def plan_input(self) -> "loanmath.PlanInput":
+        """The validated form as loanmath's input (call only when the form is valid)."""
+        data = self.cleaned_data
+        hundred = Decimal(100)
+        lumps = tuple(
+            loanmath.LumpSum(on=data[f"lump_{slot}_on"], amount=data[f"lump_{slot}_amount"])
+            for slot in range(1, LUMP_SUM_SLOTS + 1)
+            if data.get(f"lump_{slot}_on") and data.get(f"lump_{slot}_amount")
+        )
+        return loanmath.PlanInput(
+            principal=data["principal"],
+            months=data["months"],
+            method=loanmath.PlanMethod(data["method"]),
+            start=data["start"],
+            annual_rate=(data.get("annual_rate") or Decimal(0)) / hundred,
+            monthly_fee_rate=(data.get("monthly_fee_rate") or Decimal(0)) / hundred,
+            upfront_fee=data.get("upfront_fee") or Decimal("0.00"),
+            extra_monthly=data.get("extra_monthly") or Decimal("0.00"),
+            lump_sums=lumps,
+            extra_effect=loanmath.ExtraEffect(
+                data.get("extra_effect") or loanmath.ExtraEffect.SHORTEN_TERM.value
+            ),
+        )
+
+
+class DebtsForm(forms.Form):
+    """All of a borrower's loans at once: a monthly budget for debt and a strategy."""
+
+    budget = _money(_("Monthly amount for all your loans (¥)"), required=True)
+    strategy = forms.ChoiceField(
+        label=_("Which loan to pay off first"),
+        choices=[
+            (loanmath.Strategy.AVALANCHE.value, _("Highest rate first (avalanche: least interest)")),
+            (loanmath.Strategy.SNOWBALL.value, _("Smallest balance first (snowball: quick wins)")),
+            (loanmath.Strategy.CUSTOM.value, _("My own order")),
+        ],
+        initial=loanmath.Strategy.AVALANCHE.value,
+    )
+    order = forms.CharField(
+        label=_("My own order (loan references, first to last, separated by commas)"),
+        required=False,
+        max_length=500,
+    )
+
+    def __init__(self, *args: Any, references: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.references = references
+
+    def clean_order(self) -> list[str]:
+        raw: str = self.cleaned_data.get("order") or ""
+        order = [part.strip().upper() for part in raw.replace("，", ",").split(",") if part.strip()]
+        if order and sorted(order) != sorted(self.references):
+            raise forms.ValidationError(
+                _("List each of your loans exactly once: %(references)s.")
+                % {"references": ", ".join(self.references)}
+            )
+        return order
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("strategy") == loanmath.Strategy.CUSTOM.value and not data.get("order"):
+            self.add_error("order", _("List your loans in the order you want to pay them off."))
+        return data
