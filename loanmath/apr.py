@@ -50,6 +50,14 @@ _BRACKET_GRID = tuple(
     )
 )  # fmt: skip
 DAYS_IN_YEAR_FOR_DATED_IRR = 365
+_EXACT_ROOT, _BRACKET = 0, 1
+_CANDIDATES = sorted(
+    [(abs(rate), _EXACT_ROOT, index) for index, rate in enumerate(_BRACKET_GRID)]
+    + [
+        (min(abs(low), abs(high)), _BRACKET, index)
+        for index, (low, high) in enumerate(pairwise(_BRACKET_GRID))
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -91,27 +99,33 @@ def _require_two_signs(amounts: Sequence[Decimal]) -> None:
 
 def _solve(present_value: Callable[[Decimal], tuple[Decimal, Decimal]]) -> Decimal:
     """The rate nearest zero at which ``present_value`` (which returns value and slope) is zero."""
-    samples = [(rate, present_value(rate)[0]) for rate in _BRACKET_GRID]
-    exact_roots = [rate for rate, value in samples if value == 0]
-    brackets = [
-        (low, high)
-        for (low, low_value), (high, high_value) in pairwise(samples)
-        if low_value != 0 and high_value != 0 and (low_value < 0) != (high_value < 0)
-    ]
-    if not exact_roots and not brackets:
+    # The grid is sampled lazily, nearest zero first: a loan's rate is almost always found after three
+    # present values instead of all 26. Candidates are tried in the order the full scan would rank them:
+    # by distance from zero; an exact root before a bracket at the same distance; then lowest rate first.
+    values: dict[int, Decimal] = {}
+
+    def value_at(index: int) -> Decimal:
+        if index not in values:
+            values[index] = present_value(_BRACKET_GRID[index])[0]
+        return values[index]
+
+    nearest_bracket: tuple[Decimal, Decimal] | None = None
+    for _distance, kind, index in _CANDIDATES:
+        if kind == _EXACT_ROOT:
+            if value_at(index) == 0:
+                return _BRACKET_GRID[index]
+        else:
+            low_value, high_value = value_at(index), value_at(index + 1)
+            if low_value != 0 and high_value != 0 and (low_value < 0) != (high_value < 0):
+                nearest_bracket = (_BRACKET_GRID[index], _BRACKET_GRID[index + 1])
+                break
+    if nearest_bracket is None:
         raise NoIrrSolutionError(
             "no rate from -99.9999 % to +1,000,000 % a period brings these cash flows' present value to zero"
         )
-    nearest_exact = min(exact_roots, key=abs, default=None)
-    nearest_bracket = min(brackets, key=lambda b: min(abs(b[0]), abs(b[1])), default=None)
-    if nearest_bracket is None or (
-        nearest_exact is not None
-        and abs(nearest_exact) <= min(abs(nearest_bracket[0]), abs(nearest_bracket[1]))
-    ):
-        return nearest_exact if nearest_exact is not None else Decimal(0)
 
     low, high = nearest_bracket
-    low_is_negative = present_value(low)[0] < 0
+    low_is_negative = value_at(_BRACKET_GRID.index(low)) < 0
     rate = (low + high) / 2
     for _ in range(_MAX_ITERATIONS):
         value, slope = present_value(rate)

@@ -130,7 +130,11 @@ class PlanForm(forms.Form):
                 self.add_error(
                     f"lump_{slot}_amount" if on else f"lump_{slot}_on", _("Give both a date and an amount.")
                 )
-            elif on and months and not (start < on <= loanmath.add_months(start, months)):
+            elif (
+                on
+                and months
+                and not (start < on <= loanmath.add_months(loanmath.add_months(start, 1), months - 1))
+            ):
                 self.add_error(f"lump_{slot}_on", _("Choose a date within the loan's term."))
         return data
 
@@ -138,6 +142,7 @@ class PlanForm(forms.Form):
         """The validated form as loanmath's input (call only when the form is valid)."""
         data = self.cleaned_data
         hundred = Decimal(100)
+        flat = data["method"] == loanmath.PlanMethod.FLAT_FEE.value
         lumps = tuple(
             loanmath.LumpSum(on=data[f"lump_{slot}_on"], amount=data[f"lump_{slot}_amount"])
             for slot in range(1, LUMP_SUM_SLOTS + 1)
@@ -148,8 +153,9 @@ class PlanForm(forms.Form):
             months=data["months"],
             method=loanmath.PlanMethod(data["method"]),
             start=data["start"],
-            annual_rate=(data.get("annual_rate") or Decimal(0)) / hundred,
-            monthly_fee_rate=(data.get("monthly_fee_rate") or Decimal(0)) / hundred,
+            # Only the rate the method uses: a flat-fee loan has no yearly rate, an interest loan no fee.
+            annual_rate=Decimal(0) if flat else (data.get("annual_rate") or Decimal(0)) / hundred,
+            monthly_fee_rate=(data.get("monthly_fee_rate") or Decimal(0)) / hundred if flat else Decimal(0),
             upfront_fee=data.get("upfront_fee") or Decimal("0.00"),
             extra_monthly=data.get("extra_monthly") or Decimal("0.00"),
             lump_sums=lumps,

@@ -154,4 +154,5 @@ def borrower_debts_for_planning(*, user: Any, today: date) -> tuple["loanmath.De
             minimum_payment=row.minimum_payment,
         )
         for row in borrower_debts(user=user, today=today)
+        if row.balance > 0
     )

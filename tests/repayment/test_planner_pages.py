@@ -188,7 +188,7 @@ def test_comparisons_export_too(client: Client) -> None:
     assert next(iter(rows[0])) == "plan"
     assert len(rows) == 24
     assert [plan["plan"] for plan in body["plans"]] == ["方案 1", "方案 2"]
-    assert [plan["summary"]["total_interest"] for plan in body["plans"]] == ["661.85", "650.00"]
+    assert [plan["summary"]["total_interest"] for plan in body["plans"]] == ["661.86", "650.00"]
 
 
 def test_my_loans_together_needs_a_login(client: Client) -> None:
@@ -232,3 +232,21 @@ def test_a_budget_below_the_regular_payments_gets_a_message(client: Client) -> N
 
     assert "budget" in response.context["form"].errors
     assert response.context["result"] is None
+
+
+def test_both_rates_filled_in_use_only_the_one_the_method_needs(client: Client) -> None:
+    view = client.get(PLAN, {**FLAT, "annual_rate": "12"}).context["view"]
+
+    assert view.result.input.annual_rate == 0
+    assert view.apr_nominal_percent == Decimal("17.27")
+
+
+def test_a_lump_sum_on_the_last_due_date_of_a_month_end_loan_is_accepted(client: Client) -> None:
+    # Paid out 31 Jan 2026: the first payment is due 28 Feb, the 12th on 28 Jan 2027 (the planner
+    # counts months from the first due date). A lump sum that day is in the term; a day later is not.
+    params = {**FLAT, "start": "2026-01-31", "lump_1_on": "2027-01-28", "lump_1_amount": "100"}
+    response = client.get(PLAN, params)
+
+    assert response.context["view"] is not None
+    late = client.get(PLAN, {**params, "lump_1_on": "2027-01-29"})
+    assert "lump_1_on" in late.context["form"].errors
