@@ -27,6 +27,8 @@ BORROWERS = (
 )
 STAFF = (
     ("editor@anxin.example", "Content editors"),
+    # A second editor: a lesson is published only by an editor who did not write it.
+    ("chief.editor@anxin.example", "Content editors"),
     ("reviewer@anxin.example", "Hardship reviewers"),
     ("approver@anxin.example", "Hardship approvers"),
 )

@@ -282,3 +282,8 @@ if PRODUCTION and not NATIONAL_ID_HASH_KEY:
     raise ImproperlyConfigured("DJANGO_ENV=production needs NATIONAL_ID_HASH_KEY.")
 # Loan linking: failed attempts allowed per account per hour before linking is locked for an hour.
 LOAN_LINK_MAX_FAILURES = 5
+# Learning: the quiz pass mark, the longest a lesson's Markdown may take to render on save, and (for
+# a demo or a test) a pinned "now" for publishing schedules and spaced review (ISO date-time).
+EDUCATION_PASS_MARK_PERCENT = env.int("EDUCATION_PASS_MARK_PERCENT", default=60)
+EDUCATION_RENDER_TIMEOUT_SECONDS = env.float("EDUCATION_RENDER_TIMEOUT_SECONDS", default=5.0)
+EDUCATION_NOW = env.str("EDUCATION_NOW", default="")

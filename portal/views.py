@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from borrowers.selectors import borrower_loan_cards
 from core.business_date import business_date_today
+from education.selectors import learning_recommendations
 
 
 @require_GET
@@ -19,7 +20,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     cards = borrower_loan_cards(user=request.user, today=business_date_today())
-    return render(request, "portal/dashboard.html", {"cards": cards})
+    recommendations = learning_recommendations(user=request.user, cards=cards)
+    return render(request, "portal/dashboard.html", {"cards": cards, "recommendations": recommendations})
 
 
 @require_GET

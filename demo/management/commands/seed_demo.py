@@ -7,6 +7,7 @@ from django.db import transaction
 from accounts import demo as accounts_demo
 from borrowers import demo as borrowers_demo
 from core.business_date import business_date_today
+from education import demo as education_demo
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             logins = accounts_demo.seed()
             linkable = borrowers_demo.seed(today=today)
+            education_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data loaded. Logins (password for all: {accounts_demo.DEMO_PASSWORD}):")
         )

@@ -1,0 +1,260 @@
+"""The editors' backend: courses, lessons with their quizzes and tags, the workflow, versions and rules.
+
+Lesson text is saved through education.services.lesson_save (rendered once, versioned, audited) and
+moves through the workflow only by education.services.lesson_transition, which enforces the transition
+table and four eyes whatever this admin shows. A lesson's text and quiz can be changed only in draft.
+"""
+
+import difflib
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.admin import AuditedModelAdmin
+from core.exceptions import ApplicationError
+from education import services
+from education.forms import LessonAdminForm, TransitionForm
+from education.models import Choice, Course, Lesson, LessonTag, LessonVersion, Question, RecommendationRule
+
+CONTENT_FIELDS = ("title", "summary", "minutes", "body_markdown")
+
+
+def _draft(lesson: Lesson | None) -> bool:
+    return lesson is None or lesson.status == Lesson.Status.DRAFT
+
+
+@admin.register(Course)
+class CourseAdmin(AuditedModelAdmin[Course]):
+    list_display = ("key", "title_zh_hans", "title_en", "order")
+    list_editable = ("order",)
+    search_fields = ("key", "title_zh_hans", "title_en")
+
+
+class LessonTagInline(admin.TabularInline[LessonTag, Lesson]):
+    model = LessonTag
+    extra = 1
+
+
+class QuestionInline(admin.TabularInline[Question, Lesson]):
+    """A lesson's questions; only while the lesson is a draft (`obj` is the lesson here, not a question)."""
+
+    model = Question
+    fields = ("order", "text")
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _draft(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _draft(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Lesson)
+class LessonAdmin(AuditedModelAdmin[Lesson]):
+    form = LessonAdminForm
+    list_display = ("title", "course", "language", "key", "status", "publish_at", "updated_at")
+    list_filter = ("status", "language", "course", "tags__situation")
+    list_select_related = ("course",)
+    search_fields = ("title", "key", "summary")
+    inlines = (LessonTagInline, QuestionInline)
+    readonly_fields = ("status", "publish_at", "review_comment", "editorial")
+    fieldsets = (
+        (None, {"fields": ("editorial", "status", "publish_at", "review_comment")}),
+        (
+            gettext_lazy("Where it goes"),
+            {"fields": ("course", "key", "language", "order", "pass_mark_percent")},
+        ),
+        (gettext_lazy("Text"), {"fields": CONTENT_FIELDS}),
+    )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Lesson | None = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # The address and language are the lesson's identity once it exists.
+            fields += ("course", "key", "language")
+            if obj.status != Lesson.Status.DRAFT:
+                fields += CONTENT_FIELDS
+        return fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Lesson]:
+        return super().get_queryset(request).distinct()
+
+    @admin.display(description=gettext_lazy("Editorial"))
+    def editorial(self, obj: Lesson) -> str:
+        if obj.pk is None:
+            return _("Save the draft first; then preview it, see its versions and submit it for review.")
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("education:preview", args=[obj.pk]),
+            _("Preview as a borrower"),
+            reverse("admin:education_lesson_workflow", args=[obj.pk]),
+            _("Review and publish"),
+            reverse("admin:education_lesson_versions", args=[obj.pk]),
+            _("Versions"),
+        )
+
+    def save_model(self, request: HttpRequest, obj: Lesson, form: Any, change: bool) -> None:
+        services.lesson_save(lesson=obj, actor=request.user)
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path(
+                "<int:lesson_id>/workflow/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="education_lesson_workflow",
+            ),
+            path(
+                "<int:lesson_id>/versions/",
+                self.admin_site.admin_view(self.versions_view),
+                name="education_lesson_versions",
+            ),
+            path(
+                "<int:lesson_id>/versions/<int:number>/restore/",
+                self.admin_site.admin_view(require_POST(self.restore_view)),
+                name="education_lesson_restore",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _page(self, request: HttpRequest, lesson: Lesson, title: str, **context: Any) -> TemplateResponse:
+        return TemplateResponse(
+            request,
+            context.pop("template"),
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": lesson,
+                "lesson": lesson,
+                "title": title,
+                **context,
+            },
+        )
+
+    def workflow_view(self, request: HttpRequest, lesson_id: int) -> HttpResponse:
+        lesson = get_object_or_404(Lesson.objects.select_related("course", "submitted_by"), pk=lesson_id)
+        if not self.has_view_or_change_permission(request, lesson):
+            raise PermissionDenied
+        form = TransitionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                lesson = services.lesson_transition(
+                    lesson=lesson,
+                    action=request.POST.get("action", ""),
+                    actor=request.user,
+                    comment=form.cleaned_data["comment"],
+                    publish_at=form.cleaned_data["publish_at"],
+                )
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("The lesson is now: %(status)s.") % {"status": lesson.get_status_display()},
+                )
+                return HttpResponseRedirect(reverse("admin:education_lesson_workflow", args=[lesson.pk]))
+        return self._page(
+            request,
+            lesson,
+            _("Review and publish: %(title)s") % {"title": lesson.title},
+            template="admin/education/lesson/workflow.html",
+            form=form,
+            transitions=services.transitions_allowed(lesson=lesson, actor=request.user),
+        )
+
+    def versions_view(self, request: HttpRequest, lesson_id: int) -> HttpResponse:
+        lesson = get_object_or_404(Lesson, pk=lesson_id)
+        if not self.has_view_or_change_permission(request, lesson):
+            raise PermissionDenied
+        versions = list(LessonVersion.objects.filter(lesson=lesson).select_related("created_by"))
+        by_number = {v.number: v for v in versions}
+        diff = ""
+        older = newer = None
+        if "a" in request.GET and "b" in request.GET:
+            try:
+                older, newer = by_number[int(request.GET["a"])], by_number[int(request.GET["b"])]
+            except (KeyError, ValueError) as error:
+                raise Http404 from error
+            diff = version_diff(older, newer)
+        return self._page(
+            request,
+            lesson,
+            _("Versions: %(title)s") % {"title": lesson.title},
+            template="admin/education/lesson/versions.html",
+            versions=versions,
+            diff=diff,
+            older=older,
+            newer=newer,
+            can_restore=self.has_change_permission(request, lesson) and lesson.status == Lesson.Status.DRAFT,
+        )
+
+    def restore_view(self, request: HttpRequest, lesson_id: int, number: int) -> HttpResponse:
+        lesson = get_object_or_404(Lesson, pk=lesson_id)
+        if not self.has_change_permission(request, lesson):
+            raise PermissionDenied
+        try:
+            version = services.lesson_version_restore(lesson=lesson, number=number, actor=request.user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Version %(old)s restored as version %(new)s.") % {"old": number, "new": version.number},
+            )
+        return HttpResponseRedirect(reverse("admin:education_lesson_versions", args=[lesson.pk]))
+
+
+def version_diff(older: LessonVersion, newer: LessonVersion) -> str:
+    """A side-by-side table of what changed. difflib escapes the text it puts in the table (&, <, >)."""
+
+    def lines(version: LessonVersion) -> list[str]:
+        return [version.title, version.summary, str(version.minutes), "", *version.body_markdown.splitlines()]
+
+    table = difflib.HtmlDiff(wrapcolumn=60).make_table(
+        lines(older), lines(newer), f"v{older.number}", f"v{newer.number}", context=True, numlines=3
+    )
+    return mark_safe(table)  # noqa: S308 -- difflib.HtmlDiff escapes every line it shows
+
+
+class ChoiceInline(admin.TabularInline[Choice, Question]):
+    model = Choice
+    fields = ("order", "text", "is_correct", "explanation")
+    extra = 0
+
+
+@admin.register(Question)
+class QuestionAdmin(AuditedModelAdmin[Question]):
+    list_display = ("text", "lesson", "order")
+    list_filter = ("lesson__course", "lesson__language")
+    list_select_related = ("lesson",)
+    search_fields = ("text",)
+    autocomplete_fields = ("lesson",)
+    inlines = (ChoiceInline,)
+
+    def has_change_permission(self, request: HttpRequest, obj: Question | None = None) -> bool:
+        return (obj is None or _draft(obj.lesson)) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Question | None = None) -> bool:
+        return (obj is None or _draft(obj.lesson)) and super().has_delete_permission(request, obj)
+
+
+@admin.register(RecommendationRule)
+class RecommendationRuleAdmin(AuditedModelAdmin[RecommendationRule]):
+    list_display = ("situation", "lesson", "tag", "priority", "active")
+    list_editable = ("priority", "active")
+    list_filter = ("situation", "active")
+    autocomplete_fields = ("lesson",)

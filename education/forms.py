@@ -1,0 +1,100 @@
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.exceptions import ApplicationError
+from education.models import BODY_MAX_CHARS, Lesson, Question
+from education.services import AnswerFeedback, body_render
+
+ANSWER_PREFIX = "q"
+
+
+class QuizForm(forms.Form):
+    """One radio group per question, named q<question id>; the values are choice ids.
+
+    `required_all` is for a lesson's quiz (every question must be answered); a review accepts any subset.
+    """
+
+    lesson = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args: Any, questions: Sequence[Question], required_all: bool = True, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            self.fields[f"{ANSWER_PREFIX}{question.pk}"] = forms.TypedChoiceField(
+                label=question.text,
+                choices=[(choice.pk, choice.text) for choice in question.choices.all()],
+                coerce=int,
+                widget=forms.RadioSelect,
+                required=required_all,
+                error_messages={"required": _("Choose an answer.")},
+            )
+
+    def answers(self) -> dict[int, int]:
+        return {
+            question.pk: self.cleaned_data[f"{ANSWER_PREFIX}{question.pk}"]
+            for question in self.questions
+            if self.cleaned_data.get(f"{ANSWER_PREFIX}{question.pk}") not in (None, "")
+        }
+
+    def rows(self) -> list[tuple[Question, forms.BoundField]]:
+        return [(question, self[f"{ANSWER_PREFIX}{question.pk}"]) for question in self.questions]
+
+
+class LessonAdminForm(forms.ModelForm[Lesson]):
+    """The editor's form: a body over BODY_MAX_CHARS is refused beside the field (the model field's
+    max_length), before anything renders it."""
+
+    class Meta:
+        model = Lesson
+        fields = (
+            "course",
+            "key",
+            "language",
+            "order",
+            "title",
+            "summary",
+            "minutes",
+            "pass_mark_percent",
+            "body_markdown",
+        )
+        widgets = {"body_markdown": forms.Textarea(attrs={"rows": 24, "maxlength": BODY_MAX_CHARS})}
+
+    def clean_body_markdown(self) -> str:
+        body: str = self.cleaned_data["body_markdown"]
+        try:
+            body_render(body)  # refuses text that cannot be formatted in time, here beside the field
+        except ApplicationError as error:
+            raise forms.ValidationError(error.message, code=error.code) from error
+        return body
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        help_text=_("Empty: publish now. A later time: the lesson appears then, by itself."),
+    )
+
+
+@dataclass(frozen=True)
+class QuizRow:
+    question: Question
+    field: forms.BoundField
+    feedback: AnswerFeedback | None
+
+
+def quiz_rows(form: QuizForm, feedback: Sequence[AnswerFeedback]) -> list[QuizRow]:
+    """Each question with its radio group and, once answered, what the reader chose and why."""
+    by_question = {f.question_id: f for f in feedback}
+    return [QuizRow(question=q, field=field, feedback=by_question.get(q.pk)) for q, field in form.rows()]

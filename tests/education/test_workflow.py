@@ -1,0 +1,252 @@
+"""The editorial workflow: drafts, four-eyes review, scheduled publication evaluated at query time,
+unpublishing, versions with diff and restore, the audit trail, and the staff preview."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from core.exceptions import ApplicationError
+from core.models import AuditEvent
+from education import services
+from education.admin import version_diff
+from education.models import Course, Lesson, LessonVersion, LessonVersionIsAppendOnlyError
+from tests.conftest import make_user
+from tests.education.conftest import Clock
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(editor: User, clock: Clock) -> Lesson:
+    course = Course.objects.create(key="news", title_zh_hans="新课程", title_en="News")
+    return services.lesson_save(
+        lesson=Lesson(
+            course=course,
+            key="fresh",
+            language="zh-hans",
+            title="New lesson",
+            summary="What is new",
+            body_markdown="First text.",
+        ),
+        actor=editor,
+    )
+
+
+def test_a_draft_is_invisible_to_borrowers(client: Client, draft: Lesson, borrower: User) -> None:
+    client.force_login(borrower)
+    assert client.get("/learn/news/fresh/").status_code == 404
+    assert client.get("/learn/news/").status_code == 404
+    assert "New lesson" not in client.get("/learn/").content.decode()
+
+
+def test_a_scheduled_lesson_appears_only_when_its_time_comes(
+    client: Client, draft: Lesson, editor: User, other_editor: User, clock: Clock
+) -> None:
+    services.lesson_transition(lesson=draft, action="submit", actor=editor)
+    services.lesson_transition(
+        lesson=draft, action="approve", actor=other_editor, publish_at=clock.now + timedelta(hours=2)
+    )
+    draft.refresh_from_db()
+    assert draft.status == Lesson.Status.PUBLISHED
+    assert client.get("/learn/news/fresh/").status_code == 404
+
+    clock.advance(hours=1, minutes=59)
+    assert client.get("/learn/news/fresh/").status_code == 404
+    clock.advance(minutes=1)
+    assert client.get("/learn/news/fresh/").status_code == 200
+    assert "New lesson" in client.get("/learn/").content.decode()
+
+
+def test_nobody_approves_their_own_draft_even_with_the_publish_right(
+    draft: Lesson, editor: User, other_editor: User
+) -> None:
+    assert editor.has_perm("education.publish_lesson")
+    services.lesson_transition(lesson=draft, action="submit", actor=editor)
+    with pytest.raises(ApplicationError) as refused:
+        services.lesson_transition(lesson=draft, action="approve", actor=editor)
+    assert refused.value.code == "own_draft"
+    draft.refresh_from_db()
+    assert draft.status == Lesson.Status.IN_REVIEW
+    assert "approve" not in [t.action for t in services.transitions_allowed(lesson=draft, actor=editor)]
+    assert "approve" in [t.action for t in services.transitions_allowed(lesson=draft, actor=other_editor)]
+
+
+def test_an_editor_who_wrote_part_of_the_draft_cannot_approve_it_either(
+    draft: Lesson, editor: User, other_editor: User
+) -> None:
+    draft.body_markdown = "Second text, by the other editor."
+    services.lesson_save(lesson=draft, actor=other_editor)
+    services.lesson_transition(lesson=draft, action="submit", actor=editor)
+    with pytest.raises(ApplicationError) as refused:
+        services.lesson_transition(lesson=draft, action="approve", actor=other_editor)
+    assert refused.value.code == "own_draft"
+
+
+def test_staff_without_the_publish_right_cannot_approve(draft: Lesson, editor: User) -> None:
+    services.lesson_transition(lesson=draft, action="submit", actor=editor)
+    support = make_user("support@example.com", is_staff=True)
+    with pytest.raises(ApplicationError) as refused:
+        services.lesson_transition(lesson=draft, action="approve", actor=support)
+    assert refused.value.code == "forbidden"
+
+
+def test_the_transition_table_refuses_moves_it_does_not_list(draft: Lesson, other_editor: User) -> None:
+    with pytest.raises(ApplicationError) as refused:
+        services.lesson_transition(lesson=draft, action="approve", actor=other_editor)
+    assert refused.value.code == "bad_transition"
+    with pytest.raises(ApplicationError):
+        services.lesson_transition(lesson=draft, action="publish-everything", actor=other_editor)
+    assert not AuditEvent.objects.filter(action__startswith="lesson.approve").exists()
+
+
+def test_sending_back_needs_a_comment_and_returns_the_lesson_to_draft(
+    draft: Lesson, editor: User, other_editor: User
+) -> None:
+    services.lesson_transition(lesson=draft, action="submit", actor=editor)
+    with pytest.raises(ApplicationError) as refused:
+        services.lesson_transition(lesson=draft, action="send_back", actor=other_editor, comment="  ")
+    assert refused.value.code == "comment_required"
+    services.lesson_transition(lesson=draft, action="send_back", actor=other_editor, comment="Explain APR.")
+    draft.refresh_from_db()
+    assert draft.status == Lesson.Status.DRAFT
+    assert draft.review_comment == "Explain APR."
+
+
+def test_every_transition_writes_an_audit_row(
+    client: Client, draft: Lesson, editor: User, other_editor: User, clock: Clock
+) -> None:
+    services.lesson_transition(lesson=draft, action="submit", actor=editor)
+    services.lesson_transition(lesson=draft, action="approve", actor=other_editor)
+    assert client.get("/learn/news/fresh/").status_code == 200
+    services.lesson_transition(lesson=draft, action="unpublish", actor=other_editor, comment="Outdated")
+    assert client.get("/learn/news/fresh/").status_code == 404
+    rows = list(
+        AuditEvent.objects.filter(
+            object_id=str(draft.pk), action__in=["lesson.submit", "lesson.approve", "lesson.unpublish"]
+        ).order_by("id")
+    )
+    assert [(r.action, r.actor_id, r.data["from"], r.data["to"]) for r in rows] == [
+        ("lesson.submit", editor.pk, "draft", "in_review"),
+        ("lesson.approve", other_editor.pk, "in_review", "published"),
+        ("lesson.unpublish", other_editor.pk, "published", "unpublished"),
+    ]
+    assert rows[2].reason == "Outdated"
+
+
+def test_text_in_review_cannot_change_under_the_reviewer(draft: Lesson, editor: User) -> None:
+    services.lesson_transition(lesson=draft, action="submit", actor=editor)
+    draft.refresh_from_db()
+    draft.body_markdown = "Sneaky change"
+    with pytest.raises(ApplicationError) as refused:
+        services.lesson_save(lesson=draft, actor=editor)
+    assert refused.value.code == "not_draft"
+
+
+def test_every_save_keeps_a_version_with_who_and_when_and_versions_are_never_changed(
+    draft: Lesson, editor: User, other_editor: User
+) -> None:
+    draft.body_markdown = "Second text."
+    services.lesson_save(lesson=draft, actor=other_editor)
+    services.lesson_save(lesson=draft, actor=other_editor)  # nothing changed: no new version
+    versions = list(LessonVersion.objects.filter(lesson=draft).order_by("number"))
+    assert [(v.number, v.created_by_id, v.body_markdown) for v in versions] == [
+        (1, editor.pk, "First text."),
+        (2, other_editor.pk, "Second text."),
+    ]
+    with pytest.raises(LessonVersionIsAppendOnlyError):
+        versions[0].save()
+    with pytest.raises(LessonVersionIsAppendOnlyError):
+        LessonVersion.objects.filter(lesson=draft).update(title="rewritten")
+
+
+def test_restoring_an_old_version_adds_a_new_one_with_the_old_text(draft: Lesson, editor: User) -> None:
+    draft.body_markdown = "Second text."
+    services.lesson_save(lesson=draft, actor=editor)
+    version = services.lesson_version_restore(lesson=draft, number=1, actor=editor)
+    draft.refresh_from_db()
+    assert version.number == 3
+    assert draft.body_markdown == "First text."
+    assert draft.body_html == "<p>First text.</p>"
+    assert LessonVersion.objects.filter(lesson=draft).count() == 3
+    assert AuditEvent.objects.filter(action="lesson.restored", object_id=str(draft.pk)).exists()
+
+
+def test_the_diff_between_versions_escapes_the_text(draft: Lesson, editor: User) -> None:
+    draft.body_markdown = "<script>alert('x')</script> new line"
+    services.lesson_save(lesson=draft, actor=editor)
+    older, newer = LessonVersion.objects.filter(lesson=draft).order_by("number")
+    table = version_diff(older, newer)
+    assert "<script>" not in table
+    assert "&lt;script&gt;" in table
+    assert 'class="diff_' in table
+
+
+def test_the_preview_shows_a_draft_to_staff_with_the_borrowers_template_and_to_nobody_else(
+    client: Client, draft: Lesson, editor: User, borrower: User
+) -> None:
+    client.force_login(editor)
+    response = client.get(f"/learn/preview/{draft.pk}/")
+    assert response.status_code == 200
+    assert next(t.name for t in response.templates) == "education/lesson.html"
+    assert "First text." in response.content.decode()
+    client.force_login(borrower)
+    assert client.get(f"/learn/preview/{draft.pk}/").status_code == 404
+
+
+def test_the_admin_workflow_page_refuses_approving_ones_own_draft(
+    client: Client, draft: Lesson, editor: User, other_editor: User
+) -> None:
+    client.force_login(editor)
+    client.post(f"/admin/education/lesson/{draft.pk}/workflow/", {"action": "submit"})
+    draft.refresh_from_db()
+    assert draft.status == Lesson.Status.IN_REVIEW
+    response = client.post(f"/admin/education/lesson/{draft.pk}/workflow/", {"action": "approve"})
+    assert response.status_code == 200
+    assert 'class="errorlist nonfield"' in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Lesson.Status.IN_REVIEW
+
+    client.force_login(other_editor)
+    client.post(
+        f"/admin/education/lesson/{draft.pk}/workflow/",
+        {"action": "approve", "publish_at": "2026-03-05T08:00"},
+    )
+    draft.refresh_from_db()
+    assert draft.status == Lesson.Status.PUBLISHED
+    assert draft.publish_at is not None
+    assert draft.publish_at.isoformat().startswith("2026-03-05T00:00")
+
+
+def test_the_admin_saves_a_draft_through_the_service_and_filters_lessons(
+    client: Client, editor: User, clock: Clock
+) -> None:
+    course = Course.objects.create(key="news", title_zh_hans="新课程", title_en="News")
+    Course.objects.create(key="olds", title_zh_hans="旧课程", title_en="Olds")
+    client.force_login(editor)
+    response = client.post(
+        "/admin/education/lesson/add/",
+        {
+            "course": course.pk,
+            "key": "made-in-admin",
+            "language": "en",
+            "order": 1,
+            "title": "Made in the admin",
+            "summary": "s",
+            "minutes": 3,
+            "body_markdown": "Hi <iframe src='https://evil.example'></iframe>",
+            "tags-TOTAL_FORMS": 0,
+            "tags-INITIAL_FORMS": 0,
+            "questions-TOTAL_FORMS": 0,
+            "questions-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    lesson = Lesson.objects.get(key="made-in-admin")
+    assert lesson.body_html == "<p>Hi </p>"
+    assert lesson.versions.get().created_by == editor
+    listing = client.get("/admin/education/lesson/?status__exact=draft&language__exact=en")
+    assert "Made in the admin" in listing.content.decode()
+    for filter_name in ("status", "language", "course__id__exact", "tags__situation"):
+        assert filter_name in listing.content.decode()
