@@ -133,7 +133,9 @@ class OverduePolicy(models.Model):
 class Milestone(models.Model):
     """Day N past due: what happens, in the words the borrower reads (both languages)."""
 
-    policy = models.ForeignKey(OverduePolicy, on_delete=models.CASCADE, related_name="milestones")
+    policy = models.ForeignKey(
+        OverduePolicy, verbose_name=_("overdue policy"), on_delete=models.CASCADE, related_name="milestones"
+    )
     day = models.PositiveSmallIntegerField(_("day past due"), validators=[MinValueValidator(1)])
     kind = models.CharField(
         _("what happens"),
@@ -182,7 +184,9 @@ class LoanProduct(models.Model):
     term_months = models.PositiveSmallIntegerField(
         _("term (months)"), validators=[MinValueValidator(1), MaxValueValidator(360)]
     )
-    overdue_policy = models.ForeignKey(OverduePolicy, on_delete=models.PROTECT, related_name="products")
+    overdue_policy = models.ForeignKey(
+        OverduePolicy, verbose_name=_("overdue policy"), on_delete=models.PROTECT, related_name="products"
+    )
     overpayment_handling = models.CharField(
         _("money paid beyond what is due"),
         max_length=20,
@@ -215,8 +219,12 @@ class Loan(models.Model):
         M3_PLUS = OverdueBucket.M3_PLUS.value, _("M3+ (over 90 days)")
 
     reference = models.CharField(_("loan reference"), max_length=32, unique=True)
-    borrower = models.ForeignKey(BorrowerProfile, on_delete=models.PROTECT, related_name="loans")
-    product = models.ForeignKey(LoanProduct, on_delete=models.PROTECT, related_name="loans")
+    borrower = models.ForeignKey(
+        BorrowerProfile, verbose_name=_("borrower"), on_delete=models.PROTECT, related_name="loans"
+    )
+    product = models.ForeignKey(
+        LoanProduct, verbose_name=_("loan product"), on_delete=models.PROTECT, related_name="loans"
+    )
     principal = MoneyField(_("principal lent"))
     annual_rate = RateField(_("contract rate, yearly"))
     term_months = models.PositiveSmallIntegerField(_("term (months)"))
@@ -270,7 +278,9 @@ class Loan(models.Model):
 class Instalment(models.Model):
     """One scheduled instalment, with what has been charged and paid on it (caches of the ledger)."""
 
-    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="instalments")
+    loan = models.ForeignKey(
+        Loan, verbose_name=_("loan"), on_delete=models.PROTECT, related_name="instalments"
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     due_date = models.DateField(_("due date"))
     principal = MoneyField(_("scheduled principal"))
@@ -339,7 +349,7 @@ class Payment(models.Model):
     """Money received from the borrower, identified by the receipt number of the payment channel."""
 
     receipt_number = models.CharField(_("receipt number"), max_length=64, unique=True)
-    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="payments")
+    loan = models.ForeignKey(Loan, verbose_name=_("loan"), on_delete=models.PROTECT, related_name="payments")
     amount = MoneyField(_("amount"))
     paid_on = models.DateField(_("paid on"))
     unapplied = MoneyField(_("refunded (more than was owed)"))
@@ -399,9 +409,16 @@ class LedgerEntry(models.Model):
 
     JOB_KINDS = (Kind.INTEREST_DUE, Kind.PENALTY_INTEREST, Kind.LATE_FEE)
 
-    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="ledger_entries")
+    loan = models.ForeignKey(
+        Loan, verbose_name=_("loan"), on_delete=models.PROTECT, related_name="ledger_entries"
+    )
     instalment = models.ForeignKey(
-        Instalment, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_entries"
+        Instalment,
+        verbose_name=_("instalment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     business_date = models.DateField(_("business date"))
@@ -410,7 +427,12 @@ class LedgerEntry(models.Model):
     fees = MoneyField(_("late fees"))
     penalty = MoneyField(_("penalty interest"))
     payment = models.ForeignKey(
-        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_entries"
+        Payment,
+        verbose_name=_("payment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
     )
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
