@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 # A lesson is a few minutes' reading; this is about 50 printed pages. Anything longer is a mistake or an
 # attack, and is refused before the Markdown renderer ever sees it.
 BODY_MAX_CHARS = 100_000
-LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 
 
 class Situation(models.TextChoices):
@@ -71,7 +70,7 @@ class Lesson(models.Model):
         max_length=64,
         help_text=_("Used in the address. The Chinese and English versions of a lesson share it."),
     )
-    language = models.CharField(_("language"), max_length=10, choices=LANGUAGES)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     order = models.PositiveSmallIntegerField(_("order in the course"), default=1)
     title = models.CharField(_("title"), max_length=120)
     summary = models.CharField(_("summary"), max_length=300)
