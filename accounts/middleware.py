@@ -16,12 +16,13 @@ class StaffMFARequiredMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.admin_prefix = reverse("admin:index")
+        # The admin, and staff-only pages outside it (a lesson preview shows drafts).
+        self.staff_prefixes = (reverse("admin:index"), "/learn/preview/")
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if (
-            request.path.startswith(self.admin_prefix)
+            request.path.startswith(self.staff_prefixes)
             and user.is_authenticated
             and user.is_staff
             and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

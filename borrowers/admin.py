@@ -91,6 +91,13 @@ class OverduePolicyAdmin(AuditedModelAdmin[OverduePolicy]):
     search_fields = ("name",)
     inlines = [MilestoneInline]
 
+    def save_model(self, request: HttpRequest, obj: OverduePolicy, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change and form.changed_data:
+                # New terms apply from the next day; days already charged keep the old terms.
+                services.penalty_periods_restart(policy_id=obj.pk)
+
 
 @admin.register(LoanProduct)
 class LoanProductAdmin(AuditedModelAdmin[LoanProduct]):
@@ -98,6 +105,12 @@ class LoanProductAdmin(AuditedModelAdmin[LoanProduct]):
     list_filter = ("method", "overdue_policy")
     search_fields = ("code", "name")
     list_select_related = ("overdue_policy",)
+
+    def save_model(self, request: HttpRequest, obj: LoanProduct, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change and "overdue_policy" in form.changed_data:
+                services.penalty_periods_restart(product_id=obj.pk)
 
 
 # --- borrowers ---------------------------------------------------------------------------------
@@ -458,13 +471,13 @@ class ImportJobAdmin(NeverEditedMixin, admin.ModelAdmin[ImportJob]):
 
     def get_urls(self) -> list[URLPattern]:
         progress = path(
-            "<path:object_id>/progress/",
+            "<int:object_id>/progress/",
             self.admin_site.admin_view(self.progress_view),
             name="borrowers_importjob_progress",
         )
         return [progress, *super().get_urls()]
 
-    def progress_view(self, request: HttpRequest, object_id: str) -> TemplateResponse:
+    def progress_view(self, request: HttpRequest, object_id: int) -> TemplateResponse:
         job = get_object_or_404(ImportJob, pk=object_id)
         if not self.has_view_permission(request, job):
             raise PermissionDenied

@@ -902,5 +902,12 @@ def _finish(job: ImportJob, status: str, report: list[RowProblem], *, rows_impor
     job.report = [problem.as_json() for problem in report]
     job.rows_imported = rows_imported
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "report", "rows_imported", "rows_done", "rows_total", "finished_at"])
+    fields = ["status", "report", "rows_imported", "rows_done", "rows_total", "finished_at"]
+    if status in (ImportJob.Status.SUCCEEDED, ImportJob.Status.DUPLICATE) and job.file:
+        # A loans file holds full national ID numbers; once imported, only their keyed hashes may stay.
+        # The file's sha256 still recognises a second delivery. A refused file is kept for staff to fix.
+        job.file.delete(save=False)
+        job.file = ""
+        fields.append("file")
+    job.save(update_fields=fields)
     return job

@@ -234,7 +234,7 @@ def borrower_loan_cards(*, user: Any, today: date) -> list[LoanCard]:
 
 
 def borrower_loan_or_404(*, user: Any, reference: str) -> Loan:
-    loan = _loans(user).filter(reference=reference).first()
+    loan = _loans(user).filter(reference=reference.upper()).first()
     if loan is None:
         raise Http404
     return loan

@@ -18,6 +18,7 @@ Conventions (the ones a borrower and an auditor need to know):
 
 import hashlib
 import hmac
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -27,7 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,7 +54,8 @@ ZERO = Decimal("0.00")
 
 
 def national_id_normalize(national_id: str) -> str:
-    return "".join(national_id.split()).upper()
+    """NFKC first, so full-width digits typed on a Chinese keyboard (１２３) become ASCII (123)."""
+    return "".join(unicodedata.normalize("NFKC", national_id).split()).upper()
 
 
 def national_id_hash(national_id: str) -> str:
@@ -293,6 +295,7 @@ def _classify(loan: Loan, instalments: Sequence[Instalment], day: date) -> None:
 
 
 INSTALMENT_CACHE_FIELDS = [
+    "interest",
     "interest_billed",
     "principal_paid",
     "interest_paid",
@@ -397,14 +400,22 @@ def payment_record(
                 % {"reference": loan.reference, "closed": loan.closed_through, "paid_on": paid_on}
             )
         _close_through(loan, instalments, paid_on)
-        payment = Payment.objects.create(
-            receipt_number=receipt_number,
-            loan=loan,
-            amount=amount,
-            paid_on=paid_on,
-            recorded_by=recorded_by if getattr(recorded_by, "is_authenticated", False) else None,
-            source=source,
-        )
+        try:
+            with transaction.atomic():
+                payment = Payment.objects.create(
+                    receipt_number=receipt_number,
+                    loan=loan,
+                    amount=amount,
+                    paid_on=paid_on,
+                    recorded_by=recorded_by if getattr(recorded_by, "is_authenticated", False) else None,
+                    source=source,
+                )
+        except IntegrityError as exc:
+            # Two clerks recording the same receipt on two loans at once: the unique index decides.
+            raise ApplicationError(
+                _("Receipt %(receipt)s has already been recorded; nothing was changed.")
+                % {"receipt": receipt_number}
+            ) from exc
         _apply_payment(loan, instalments, payment)
         _classify(loan, instalments, paid_on)
         _save(loan, instalments)
@@ -446,9 +457,9 @@ def _apply_payment(loan: Loan, instalments: list[Instalment], payment: Payment) 
             # Paying the current period's interest before its due date bills it now, under the key the
             # due-date close would use, so the close will not bill it again.
             early = inst.interest - inst.interest_billed
-            _post(loan, inst, LedgerEntry.Kind.INTEREST_DUE, inst.due_date, interest=early)
-            inst.interest_billed += early
-            loan.interest_balance += early
+            if _post(loan, inst, LedgerEntry.Kind.INTEREST_DUE, inst.due_date, interest=early):
+                inst.interest_billed += early
+                loan.interest_balance += early
         _payment_line(
             loan,
             inst,
@@ -461,6 +472,8 @@ def _apply_payment(loan: Loan, instalments: list[Instalment], payment: Payment) 
     for prepayment in allocation.prepayments:
         inst = by_number[prepayment.instalment_number]
         _payment_line(loan, inst, payment, principal=prepayment.principal)
+    if allocation.prepayments:
+        _reprice_future_interest(loan, instalments, after=current)
     # A change of overdue principal ends that instalment's penalty accrual period; the next one
     # starts after today (penalty for a day is on the principal owed at its start).
     principal_changed = {line.instalment_number for line in allocation.lines if line.principal}
@@ -471,6 +484,34 @@ def _apply_payment(loan: Loan, instalments: list[Instalment], payment: Payment) 
     if allocation.unapplied:
         payment.unapplied = allocation.unapplied
         payment.save(update_fields=["unapplied"])
+
+
+def _reprice_future_interest(loan: Loan, instalments: list[Instalment], *, after: Instalment | None) -> None:
+    """After principal is repaid early, the interest of every period not yet begun is worked out again on
+    the principal really outstanding at its start: interest = balance × annual_rate / 12, half up to the
+    fen, where balance = the unpaid principal of that instalment and all later ones (the rule the
+    original schedule was built by, so with no prepayment nothing changes). The current period keeps its
+    interest: it accrues on the balance at the period's start. Unbilled interest is not in the ledger, so
+    this changes the schedule only; the old and new totals are audited."""
+    later = [
+        i for i in instalments if after is not None and i.due_date > after.due_date and i.interest_billed == 0
+    ]
+    before = sum((i.interest for i in later), ZERO)
+    remaining = sum((i.principal_unpaid for i in later), ZERO)
+    for inst in later:
+        inst.interest = (
+            loanmath.monthly_interest(balance=remaining, annual_rate=loan.annual_rate)
+            if remaining > 0
+            else ZERO
+        )
+        remaining -= inst.principal_unpaid
+    after_total = sum((i.interest for i in later), ZERO)
+    if after_total != before:
+        audit_record(
+            action="loan.interest_repriced",
+            target=loan,
+            data={"reason": "prepayment", "future_interest_before": str(before), "after": str(after_total)},
+        )
 
 
 def _payment_line(
@@ -516,8 +557,8 @@ def loan_link(*, user: Any, reference: str, date_of_birth: date, national_id_las
     be used to find loans. After LOAN_LINK_MAX_FAILURES failures in an hour, linking is locked for an
     hour. Every attempt is audited. A borrower belongs to at most one account.
     """
-    reference = reference.strip().upper()
-    last4 = national_id_last4.strip().upper()
+    reference = unicodedata.normalize("NFKC", reference).strip().upper()
+    last4 = national_id_normalize(national_id_last4)
     refused = ApplicationError(
         _(
             "We could not match these details to a loan. Check the loan reference, your date of birth and "
@@ -578,3 +619,19 @@ def loans_close_business_chunk(*, loan_ids: Sequence[int], business_date: date) 
     """Close a chunk of loans, each in its own transaction: one loan's failure neither blocks nor undoes
     the others, and a rerun of the chunk adds nothing for the loans already closed."""
     return [loan_close_business(loan_id=loan_id, business_date=business_date) for loan_id in loan_ids]
+
+
+def penalty_periods_restart(*, policy_id: int | None = None, product_id: int | None = None) -> int:
+    """A policy's terms (or a product's policy) changed: every penalty accrual period under way ends at its
+    loan's last closed day and a new one starts there, so new terms apply from the next day on and never
+    reach back over days already charged. One set-based UPDATE; returns the number of instalments."""
+    instalments = Instalment.objects.filter(
+        loan__status=Loan.Status.ACTIVE, penalty_period_start__isnull=False
+    )
+    if policy_id is not None:
+        instalments = instalments.filter(loan__product__overdue_policy_id=policy_id)
+    if product_id is not None:
+        instalments = instalments.filter(loan__product_id=product_id)
+    closed_through = Loan.objects.filter(pk=OuterRef("loan_id")).values("closed_through")[:1]
+    with transaction.atomic():
+        return instalments.update(penalty_period_start=Subquery(closed_through), penalty_period_formula=ZERO)

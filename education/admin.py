@@ -245,6 +245,17 @@ class QuestionAdmin(AuditedModelAdmin[Question]):
     autocomplete_fields = ("lesson",)
     inlines = (ChoiceInline,)
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # Questions change only with a draft lesson: a live quiz goes through the editorial workflow too.
+        if db_field.name == "lesson":
+            kwargs["queryset"] = Lesson.objects.filter(status=Lesson.Status.DRAFT)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Question, form: Any, change: bool) -> None:
+        if not _draft(obj.lesson):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
     def has_change_permission(self, request: HttpRequest, obj: Question | None = None) -> bool:
         return (obj is None or _draft(obj.lesson)) and super().has_change_permission(request, obj)
 

@@ -10,6 +10,8 @@ never from the previous due date (chaining would drift to the 28th for the rest 
 from datetime import date
 from enum import StrEnum
 
+from loanmath.errors import InvalidInputError
+
 
 class DayCount(StrEnum):
     """How many days make a year when a yearly rate is charged by the day (a product setting).
@@ -42,6 +44,8 @@ def add_months(day: date, months: int) -> date:
     month_count = day.year * 12 + (day.month - 1) + months
     year, month_index = divmod(month_count, 12)
     month = month_index + 1
+    if not 1 <= year <= 9999:
+        raise InvalidInputError(f"{day} + {months} months falls outside the calendar (years 1 to 9999)")
     return date(year, month, min(day.day, days_in_month(year, month)))
 
 

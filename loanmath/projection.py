@@ -212,8 +212,11 @@ def project_amount_due(*, position: LoanPosition, policy: OverduePolicy, on: dat
                 to_date = penalty_interest(
                     overdue_principal=instalment.principal, start=penalty_starts[n], end=day, policy=policy
                 )
-                proposals.append((n, ChargeKind.PENALTY_INTEREST, to_date - penalty_formulas[n]))
-                penalty_formulas[n] = to_date
+                # Never a negative charge: if the period's recorded formula is above today's (its terms
+                # were lowered without the caller starting a new period), nothing is added until the
+                # formula catches up; the caller's job is to restart the period when terms change.
+                proposals.append((n, ChargeKind.PENALTY_INTEREST, max(to_date - penalty_formulas[n], ZERO)))
+                penalty_formulas[n] = max(to_date, penalty_formulas[n])
         if not proposals:
             continue
         headroom = cost_cap_headroom(

@@ -108,6 +108,15 @@ class PlanForm(forms.Form):
             )
             self.fields[f"lump_{slot}_amount"] = _money(_("One-off payment %(n)s: amount (¥)") % {"n": slot})
 
+    def clean_start(self) -> date | None:
+        """Within ten years back and five ahead: a plan, not a calendar stress test."""
+        start: date | None = self.cleaned_data.get("start")
+        if start is not None and not (
+            loanmath.add_months(self.today, -120) <= start <= loanmath.add_months(self.today, 60)
+        ):
+            raise forms.ValidationError(_("Choose a date within ten years before or five years after today."))
+        return start
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         method = data.get("method")

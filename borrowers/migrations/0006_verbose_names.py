@@ -5,55 +5,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('borrowers', '0005_budget_guidelines'),
+        ("borrowers", "0005_budget_guidelines"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='instalment',
-            name='loan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='instalments', to='borrowers.loan', verbose_name='loan'),
+            model_name="instalment",
+            name="loan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="instalments",
+                to="borrowers.loan",
+                verbose_name="loan",
+            ),
         ),
         migrations.AlterField(
-            model_name='ledgerentry',
-            name='instalment',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_entries', to='borrowers.instalment', verbose_name='instalment'),
+            model_name="ledgerentry",
+            name="instalment",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="ledger_entries",
+                to="borrowers.instalment",
+                verbose_name="instalment",
+            ),
         ),
         migrations.AlterField(
-            model_name='ledgerentry',
-            name='loan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ledger_entries', to='borrowers.loan', verbose_name='loan'),
+            model_name="ledgerentry",
+            name="loan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="ledger_entries",
+                to="borrowers.loan",
+                verbose_name="loan",
+            ),
         ),
         migrations.AlterField(
-            model_name='ledgerentry',
-            name='payment',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_entries', to='borrowers.payment', verbose_name='payment'),
+            model_name="ledgerentry",
+            name="payment",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="ledger_entries",
+                to="borrowers.payment",
+                verbose_name="payment",
+            ),
         ),
         migrations.AlterField(
-            model_name='loan',
-            name='borrower',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='loans', to='borrowers.borrowerprofile', verbose_name='borrower'),
+            model_name="loan",
+            name="borrower",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="loans",
+                to="borrowers.borrowerprofile",
+                verbose_name="borrower",
+            ),
         ),
         migrations.AlterField(
-            model_name='loan',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='loans', to='borrowers.loanproduct', verbose_name='loan product'),
+            model_name="loan",
+            name="product",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="loans",
+                to="borrowers.loanproduct",
+                verbose_name="loan product",
+            ),
         ),
         migrations.AlterField(
-            model_name='loanproduct',
-            name='overdue_policy',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='products', to='borrowers.overduepolicy', verbose_name='overdue policy'),
+            model_name="loanproduct",
+            name="overdue_policy",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="products",
+                to="borrowers.overduepolicy",
+                verbose_name="overdue policy",
+            ),
         ),
         migrations.AlterField(
-            model_name='milestone',
-            name='policy',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='borrowers.overduepolicy', verbose_name='overdue policy'),
+            model_name="milestone",
+            name="policy",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="milestones",
+                to="borrowers.overduepolicy",
+                verbose_name="overdue policy",
+            ),
         ),
         migrations.AlterField(
-            model_name='payment',
-            name='loan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='borrowers.loan', verbose_name='loan'),
+            model_name="payment",
+            name="loan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="payments",
+                to="borrowers.loan",
+                verbose_name="loan",
+            ),
         ),
     ]

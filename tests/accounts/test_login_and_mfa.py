@@ -191,3 +191,13 @@ def test_password_change_refuses_a_weak_new_password(client: Client) -> None:
     assert response.status_code == 200
     assert response.context["form"].errors
     assert client.login(email="b@example.com", password=PASSWORD)
+
+
+def test_staff_without_totp_cannot_preview_lessons_either(client: Client) -> None:
+    make_user("staff@example.com", is_staff=True)
+    login(client, "staff@example.com")
+
+    response = client.get("/learn/preview/1/")
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")

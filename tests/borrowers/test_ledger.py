@@ -279,3 +279,49 @@ def test_the_cost_cap_stops_fees_and_penalty_when_contract_interest_already_reac
 
     assert balances(loan) == (TWELVE_THOUSAND, Decimal("120.00"), 0, 0)
     assert_ledger_reconciles()
+
+
+def test_prepaying_principal_reprices_the_interest_of_periods_not_yet_begun() -> None:
+    # Pay 3,000.00 on 1 Feb, nothing due yet: instalment 1 (1,000.00 + 120.00, billed early) is paid,
+    # 1,880.00 repays principal from the last instalment back: #12 in full, 880.00 of #11. Unpaid
+    # principal is then 1,000.00 for #2-#10 and 120.00 for #11: 9,120.00. Interest of each later period
+    # = its opening balance × 1 %: (9,120 + 8,120 + ... + 1,120) + 120 = 46,200.00 × 1 % = 462.00
+    # (it was 660.00: 110.00 + 100.00 + ... + 10.00 for #2-#12).
+    loan = running_example()
+
+    pay(loan, "3000.00", date(2026, 2, 1))
+
+    later = loan.instalments.filter(number__gte=2).order_by("number")
+    assert [i.interest for i in later][:2] == [Decimal("91.20"), Decimal("81.20")]
+    assert sum(i.interest for i in later) == Decimal("462.00")
+    assert later.get(number=12).interest == 0
+    assert AuditEvent.objects.filter(action="loan.interest_repriced", object_id=str(loan.pk)).exists()
+    loan = close(loan, date(2026, 3, 15))
+    assert loan.interest_balance == Decimal("91.20")
+    assert_ledger_reconciles()
+
+
+def test_changing_the_penalty_rate_applies_from_the_next_day_and_never_reaches_back() -> None:
+    loan = close(running_example(), FEB_28)  # penalty 19-28 Feb at 18 %: 4.93
+    policy = loan.product.overdue_policy
+    policy.penalty_rate = Decimal("0.090000")
+    policy.save()
+
+    services.penalty_periods_restart(policy_id=policy.pk)
+    loan = close(loan, date(2026, 3, 10))
+
+    # 4.93 stays; 1-10 Mar (10 days) at 9 %: 1,000.00 × 0.09 × 10 / 365 = 2.4658 → 2.47.
+    assert loan.penalty_balance == Decimal("4.93") + Decimal("2.47")
+    assert_ledger_reconciles()
+
+
+def test_a_lowered_penalty_rate_without_a_restart_charges_nothing_rather_than_failing() -> None:
+    loan = close(running_example(), FEB_28)
+    policy = loan.product.overdue_policy
+    policy.penalty_rate = Decimal("0.090000")
+    policy.save()
+
+    loan = close(loan, date(2026, 3, 1))
+
+    assert loan.penalty_balance == Decimal("4.93")
+    assert_ledger_reconciles()

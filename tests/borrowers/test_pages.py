@@ -187,3 +187,9 @@ def test_the_pages_speak_english_to_an_english_reader(client: Client) -> None:
 
     assert "If you pay on" in page
     assert "Passed to collections." in page
+
+
+def test_a_loan_reference_typed_in_lower_case_still_opens_the_owners_loan(client: Client) -> None:
+    user, [loan] = owner_with_loans("a@example.com")
+    client.force_login(user)
+    assert client.get(reverse("borrowers:detail", args=[loan.reference.lower()])).status_code == 200

@@ -542,8 +542,9 @@ def test_with_shorten_term_the_regular_payment_never_rises(plan: PlanInput) -> N
 def test_with_lower_payment_a_lump_sum_alone_never_ends_the_loan_before_its_term(
     plan: PlanInput,
 ) -> None:
-    # One lump sum smaller than the balance: the payment falls, but the term stays.
-    lump = LumpSum(on=add_months(plan.start, 1), amount=(plan.principal / 2).quantize(yuan("0.01")))
+    # One lump sum smaller than what the first payment leaves (a quarter of the principal: the first
+    # payment repays at most half of it, even over two months at 0 %): the payment falls, the term stays.
+    lump = LumpSum(on=add_months(plan.start, 1), amount=(plan.principal / 4).quantize(yuan("0.01")))
     result = plan_simulate(replace(plan, lump_sums=(lump,)))
     assert result.months == plan.months
     assert all(line.regular_payment <= result.payment for line in result.lines[1:-1])

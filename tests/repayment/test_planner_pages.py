@@ -250,3 +250,23 @@ def test_a_lump_sum_on_the_last_due_date_of_a_month_end_loan_is_accepted(client:
     assert response.context["view"] is not None
     late = client.get(PLAN, {**params, "lump_1_on": "2027-01-29"})
     assert "lump_1_on" in late.context["form"].errors
+
+
+@pytest.mark.parametrize("start", ["9999-12-01", "0001-01-01", "2040-01-01"])
+def test_a_start_date_far_from_today_gets_a_message_not_a_500(client: Client, start: str) -> None:
+    for url, params in [
+        (PLAN, {**FLAT, "start": start, "months": "360", "lump_1_on": "9999-12-31", "lump_1_amount": "5"}),
+        (
+            reverse("repayment:compare"),
+            {
+                "p1-principal": "10000",
+                "p1-method": "equal_instalment",
+                "p1-annual_rate": "12",
+                "p1-months": "360",
+                "p1-start": start,
+            },
+        ),
+    ]:
+        response = client.get(url, params)
+        assert response.status_code == 200
+    assert "start" in client.get(PLAN, {**FLAT, "start": start}).context["form"].errors
