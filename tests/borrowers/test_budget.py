@@ -50,7 +50,7 @@ WORKER = {
 
 
 DEFAULT_GUIDELINES: dict[str, Decimal] = importlib.import_module(
-    "borrowers.migrations.0005_budget_guidelines"
+    "borrowers.migrations.0004_budget_guidelines"
 ).DEFAULT_GUIDELINES
 
 

@@ -74,7 +74,7 @@ def unseed(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("borrowers", "0004_budget"),
+        ("borrowers", "0003_staff_permissions"),
         ("accounts", "0002_staff_groups"),
     ]
 
