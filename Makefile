@@ -35,7 +35,7 @@ messages: install
 	$(BIN)/python manage.py makemessages --locale zh_Hans --locale en --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'bench/*' --no-obsolete
 
 compilemessages: install
-	$(BIN)/python manage.py compilemessages --ignore '.venv/*' -v0
+	$(BIN)/python manage.py compile_catalogues
 
 lint: install
 	$(BIN)/ruff check .

@@ -73,3 +73,22 @@ def test_public_pages_have_no_english_left_in_chinese(client: Client, name: str)
     for phrase in ["Skip to main content", "Log in", "Get help", "Change language"]:
         assert phrase in en_page
         assert phrase not in zh_page
+
+
+def test_catalogues_compile_without_gettext_installed(tmp_path: Path, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A fresh machine may have no msgfmt: polib compiles the catalogues instead, to the same effect."""
+    import gettext
+    import shutil as shutil_module
+
+    from django.core.management import call_command
+
+    locale = tmp_path / "locale" / "zh_Hans" / "LC_MESSAGES"
+    locale.mkdir(parents=True)
+    (locale / "django.po").write_bytes(ZH.read_bytes())
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    monkeypatch.setattr(shutil_module, "which", lambda name: None)
+
+    call_command("compile_catalogues")
+
+    compiled = gettext.GNUTranslations((locale / "django.mo").open("rb"))
+    assert compiled.gettext("Get help") == "寻求帮助"
