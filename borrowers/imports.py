@@ -898,6 +898,13 @@ def _import(job: ImportJob) -> None:
 
 
 def _finish(job: ImportJob, status: str, report: list[RowProblem], *, rows_imported: int = 0) -> ImportJob:
+    # A redelivered task may run the same job twice at once; the run that imported wins, and the other's
+    # "already exists" refusal must not overwrite its result.
+    done = ImportJob.objects.filter(
+        pk=job.pk, status__in=[ImportJob.Status.SUCCEEDED, ImportJob.Status.DUPLICATE]
+    ).first()
+    if done is not None and status == ImportJob.Status.FAILED:
+        return done
     job.status = status
     job.report = [problem.as_json() for problem in report]
     job.rows_imported = rows_imported

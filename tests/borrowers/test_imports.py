@@ -616,3 +616,19 @@ def test_line_numbers_are_the_files_own_even_with_blank_lines(product: LoanProdu
 
     assert result.status == 1
     assert "line 5: principal: “x” is not a number" in result.err
+
+
+def test_a_second_run_of_a_job_already_imported_does_not_overwrite_its_result() -> None:
+    from borrowers.imports import RowProblem, _finish
+
+    job = ImportJob.objects.create(
+        kind=ImportJob.Kind.PAYMENTS,
+        original_name="p.csv",
+        sha256="0" * 64,
+        status=ImportJob.Status.SUCCEEDED,
+    )
+
+    result = _finish(job, ImportJob.Status.FAILED, [RowProblem(2, "already exists")])
+
+    job.refresh_from_db()
+    assert (result.status, job.status) == (ImportJob.Status.SUCCEEDED, ImportJob.Status.SUCCEEDED)
