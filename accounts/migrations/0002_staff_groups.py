@@ -1,9 +1,10 @@
 """The staff roles. Later migrations add each new model's permissions to the groups that need them."""
 
 from django.apps.registry import Apps
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
+from core.staff_permissions import groups_grant
 
 # group name -> permission codenames ("app_label.codename")
 STAFF_GROUPS: dict[str, list[str]] = {
@@ -19,20 +20,7 @@ STAFF_GROUPS: dict[str, list[str]] = {
 
 
 def create_groups(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    # Permissions are normally created after all migrations; create them now so the groups can use them.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True  # type: ignore[assignment]
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in STAFF_GROUPS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for dotted in codenames:
-            app_label, codename = dotted.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    groups_grant(apps, STAFF_GROUPS)
 
 
 def delete_groups(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:

@@ -7,9 +7,10 @@ every group and user, in case someone granted them by hand (the admin and the mo
 """
 
 from django.apps.registry import Apps
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
+from core.staff_permissions import groups_grant, groups_revoke
 
 READ_MONEY = [
     "borrowers.view_borrowerprofile",
@@ -26,36 +27,18 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
 NEVER_GRANTED = ["change_ledgerentry", "delete_ledgerentry"]
 
 
-def _permission(apps: Apps, dotted: str) -> object:
-    app_label, codename = dotted.split(".")
-    return apps.get_model("auth", "Permission").objects.get(
-        content_type__app_label=app_label, codename=codename
-    )
-
-
 def grant(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    # Permissions are normally created after all migrations; create them now so the groups can use them.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True  # type: ignore[assignment]
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
+    groups_grant(apps, GROUP_PERMISSIONS)
+    # Nobody may change the ledger through the admin, whatever a superuser once ticked.
     Permission = apps.get_model("auth", "Permission")
-    for name, codenames in GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(*(_permission(apps, dotted) for dotted in codenames))
     never = Permission.objects.filter(content_type__app_label="borrowers", codename__in=NEVER_GRANTED)
-    Group.permissions.through.objects.filter(permission__in=never).delete()
+    apps.get_model("auth", "Group").permissions.through.objects.filter(permission__in=never).delete()
     User = apps.get_model("accounts", "User")
     User.user_permissions.through.objects.filter(permission__in=never).delete()
 
 
 def revoke(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    Group = apps.get_model("auth", "Group")
-    for name, codenames in GROUP_PERMISSIONS.items():
-        group = Group.objects.filter(name=name).first()
-        if group is not None:
-            group.permissions.remove(*(_permission(apps, dotted) for dotted in codenames))
+    groups_revoke(apps, GROUP_PERMISSIONS)
 
 
 class Migration(migrations.Migration):

@@ -22,9 +22,10 @@ teams may read borrowers' budgets, as they may read their loans (0003), and chan
 from decimal import Decimal
 
 from django.apps.registry import Apps
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
+from core.staff_permissions import groups_grant, groups_revoke
 
 DEFAULT_GUIDELINES = {
     "food": Decimal("1200.00"),
@@ -34,9 +35,9 @@ DEFAULT_GUIDELINES = {
     "personal_care": Decimal("200.00"),
     "other_flexible": Decimal("300.00"),
 }
-READ_BUDGETS = ["view_budget", "view_budgetline", "view_budgetguideline"]
+READ_BUDGETS = ["borrowers.view_budget", "borrowers.view_budgetline", "borrowers.view_budgetguideline"]
 GROUP_PERMISSIONS: dict[str, list[str]] = {
-    "Content editors": ["view_budgetguideline", "change_budgetguideline"],
+    "Content editors": ["borrowers.view_budgetguideline", "borrowers.change_budgetguideline"],
     "Support": READ_BUDGETS,
     "Hardship reviewers": READ_BUDGETS,
     "Hardship approvers": READ_BUDGETS,
@@ -47,29 +48,11 @@ def seed(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     BudgetGuideline = apps.get_model("borrowers", "BudgetGuideline")
     for category, amount in DEFAULT_GUIDELINES.items():
         BudgetGuideline.objects.get_or_create(category=category, defaults={"monthly_amount": amount})
-    # Permissions are normally created after all migrations; create them now so the groups can use them.
-    app_config = apps.get_app_config("borrowers")
-    app_config.models_module = True  # type: ignore[assignment]
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="borrowers", codename__in=codenames)
-        )
+    groups_grant(apps, GROUP_PERMISSIONS)
 
 
 def unseed(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in GROUP_PERMISSIONS.items():
-        group = Group.objects.filter(name=name).first()
-        if group is not None:
-            group.permissions.remove(
-                *Permission.objects.filter(content_type__app_label="borrowers", codename__in=codenames)
-            )
+    groups_revoke(apps, GROUP_PERMISSIONS)
 
 
 class Migration(migrations.Migration):

@@ -7,9 +7,10 @@ a lesson is unpublished, never erased, and its versions are the record of what b
 """
 
 from django.apps.registry import Apps
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
+from core.staff_permissions import groups_grant, groups_revoke
 
 GROUP = "Content editors"
 CODENAMES = [
@@ -41,27 +42,11 @@ CODENAMES = [
 
 
 def grant(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    # Permissions are normally created after all migrations; create them now so the group can use them.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True  # type: ignore[assignment]
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="education", codename__in=CODENAMES)
-    )
+    groups_grant(apps, {GROUP: [f"education.{codename}" for codename in CODENAMES]})
 
 
 def revoke(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group = Group.objects.filter(name=GROUP).first()
-    if group is not None:
-        group.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="education", codename__in=CODENAMES)
-        )
+    groups_revoke(apps, {GROUP: [f"education.{codename}" for codename in CODENAMES]})
 
 
 class Migration(migrations.Migration):
