@@ -172,7 +172,10 @@ def _milestone_views(loan: Loan, first_overdue: date | None) -> tuple[MilestoneV
     )
 
 
-def _card(loan: Loan, today: date) -> tuple[LoanCard, loanmath.LoanPosition, loanmath.OverduePolicy]:
+def _card(
+    loan: Loan, today: date
+) -> tuple[LoanCard, loanmath.LoanPosition, loanmath.OverduePolicy, loanmath.Projection | None]:
+    """The loan's card, with what it was worked out from (the projection to today, unless paid off)."""
     instalments: list[Instalment] = list(loan.instalments.all())
     policy = policy_for_loanmath(loan.product.overdue_policy)
     position = loan_position(loan, instalments)
@@ -197,6 +200,7 @@ def _card(loan: Loan, today: date) -> tuple[LoanCard, loanmath.LoanPosition, loa
             ),
             position,
             policy,
+            None,
         )
     projection = loanmath.project_amount_due(position=position, policy=policy, on=on)
     upcoming = [i for i in position.instalments if i.due_date > on]
@@ -204,7 +208,7 @@ def _card(loan: Loan, today: date) -> tuple[LoanCard, loanmath.LoanPosition, loa
     oldest = min((i.due_date for i in projection.instalments), default=None)
     milestones = _milestone_views(loan, oldest)
     next_milestone = next((m for m in milestones if m.day > projection.days_past_due), None)
-    payoff = loanmath.payoff_amount(position=position, policy=policy, on=on)
+    payoff = loanmath.payoff_amount(position=position, policy=policy, on=on, projection=projection)
     return (
         LoanCard(
             reference=loan.reference,
@@ -224,6 +228,7 @@ def _card(loan: Loan, today: date) -> tuple[LoanCard, loanmath.LoanPosition, loa
         ),
         position,
         policy,
+        projection,
     )
 
 
@@ -270,51 +275,58 @@ def _schedule(instalments: Sequence[Instalment], today: date) -> tuple[ScheduleR
 
 
 def _pay_on_row(
-    position: loanmath.LoanPosition,
     policy: loanmath.OverduePolicy,
     today_projection: loanmath.Projection,
     views: dict[int, MilestoneView],
-    on: date,
+    projection: loanmath.Projection,
     today: date,
-) -> tuple[PayOnRow, loanmath.Projection]:
-    projection = loanmath.project_amount_due(position=position, policy=policy, on=on)
+) -> PayOnRow:
+    on = projection.on
     crossed = loanmath.milestones_crossed(
         milestones=policy.milestones,
         from_days_past_due=today_projection.days_past_due,
         to_days_past_due=projection.days_past_due,
     )
-    return (
-        PayOnRow(
-            on=on,
-            days_from_today=(on - today).days,
-            amount_due=projection.amount_due,
-            added_by_waiting=projection.cost_of_waiting - today_projection.cost_of_waiting,
-            days_past_due=projection.days_past_due,
-            milestones=tuple(views[m.day] for m in crossed if m.day in views),
-        ),
-        projection,
+    return PayOnRow(
+        on=on,
+        days_from_today=(on - today).days,
+        amount_due=projection.amount_due,
+        added_by_waiting=projection.cost_of_waiting - today_projection.cost_of_waiting,
+        days_past_due=projection.days_past_due,
+        milestones=tuple(views[m.day] for m in crossed if m.day in views),
     )
 
 
 def borrower_loan_detail(*, loan: Loan, today: date, pay_on: date | None = None) -> LoanDetail:
     """The loan page: schedule, ledger, "if you pay on…" and "why this amount". Two queries beyond the
     loan's own three (its ledger and nothing else), whatever the number of instalments."""
-    card, position, policy = _card(loan, today)
+    card, position, policy, card_projection = _card(loan, today)
     instalments = list(loan.instalments.all())
     entries = list(
         LedgerEntry.objects.filter(loan=loan).select_related("instalment").order_by("business_date", "id")
     )
     start = max(today, position.as_of)
-    today_projection = loanmath.project_amount_due(position=position, policy=policy, on=start)
+    projections: dict[date, loanmath.Projection] = {}
+    if card_projection is not None:
+        projections[card_projection.on] = card_projection
+
+    def projected(on: date) -> loanmath.Projection:
+        # Each date is projected once: the card's "today", the horizons and the chosen date overlap.
+        if on not in projections:
+            projections[on] = loanmath.project_amount_due(position=position, policy=policy, on=on)
+        return projections[on]
+
+    today_projection = projected(start)
     oldest = min((i.due_date for i in today_projection.instalments), default=None)
     milestones = _milestone_views(loan, oldest)
     views = {m.day: m for m in milestones}
     rows = tuple(
-        _pay_on_row(position, policy, today_projection, views, start + timedelta(days=d), today)[0]
+        _pay_on_row(policy, today_projection, views, projected(start + timedelta(days=d)), today)
         for d in (0, *loanmath.BORROWER_HORIZONS_IN_DAYS)
     )
     chosen_on = min(max(pay_on or start, start), start + timedelta(days=PAY_ON_HORIZON_DAYS))
-    chosen, chosen_projection = _pay_on_row(position, policy, today_projection, views, chosen_on, today)
+    chosen_projection = projected(chosen_on)
+    chosen = _pay_on_row(policy, today_projection, views, chosen_projection, today)
     charges = _charges(entries, chosen_projection)
     overdue_policy = loan.product.overdue_policy
     return LoanDetail(

@@ -323,12 +323,16 @@ def project_amounts_due(
     )
 
 
-def payoff_amount(*, position: LoanPosition, policy: OverduePolicy, on: date) -> Decimal:
+def payoff_amount(
+    *, position: LoanPosition, policy: OverduePolicy, on: date, projection: Projection | None = None
+) -> Decimal:
     """What repays the whole loan on ``on``: everything due by then (with the late fees and penalty
     interest that waiting until ``on`` adds), all principal not yet due, and the contract interest of
     the current period (the first instalment falling due after ``on``) in full. The interest of later
-    periods is not charged: paying off early saves it."""
-    projection = project_amount_due(position=position, policy=policy, on=on)
+    periods is not charged: paying off early saves it. Pass ``projection`` (``position`` projected to
+    ``on``) if you already have it, to save walking the days again."""
+    if projection is None or projection.on != on or projection.as_of != position.as_of:
+        projection = project_amount_due(position=position, policy=policy, on=on)
     later = sorted((i for i in position.instalments if i.due_date > on), key=lambda i: (i.due_date, i.number))
     current_interest = later[0].interest if later else ZERO
     return (
