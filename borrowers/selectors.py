@@ -108,12 +108,7 @@ class LoanDetail:
     term_months: int
     method_label: str
     disbursed_on: date
-    grace_days: int
-    late_fee_flat: Decimal
-    late_fee_rate: Decimal
-    penalty_rate: Decimal
-    day_count: int
-    annual_cost_cap: Decimal
+    policy: loanmath.OverduePolicy  # the rules of lateness, as loanmath applies them
     overpayment_refunded: bool
     schedule: tuple[ScheduleRow, ...]
     ledger: tuple[LedgerRow, ...]
@@ -328,7 +323,6 @@ def borrower_loan_detail(*, loan: Loan, today: date, pay_on: date | None = None)
     chosen_projection = projected(chosen_on)
     chosen = _pay_on_row(policy, today_projection, views, chosen_projection, today)
     charges = _charges(entries, chosen_projection)
-    overdue_policy = loan.product.overdue_policy
     return LoanDetail(
         card=card,
         annual_rate=loan.annual_rate,
@@ -337,12 +331,7 @@ def borrower_loan_detail(*, loan: Loan, today: date, pay_on: date | None = None)
             dict(loan.product._meta.get_field("method").choices or []).get(loan.method, loan.method)
         ),
         disbursed_on=loan.disbursed_on,
-        grace_days=overdue_policy.grace_days,
-        late_fee_flat=overdue_policy.late_fee_flat,
-        late_fee_rate=overdue_policy.late_fee_rate,
-        penalty_rate=overdue_policy.penalty_rate,
-        day_count=overdue_policy.day_count,
-        annual_cost_cap=overdue_policy.annual_cost_cap,
+        policy=policy,
         overpayment_refunded=loan.product.overpayment_handling == loanmath.OverpaymentHandling.REFUND.value,
         schedule=_schedule(instalments, today),
         ledger=tuple(
