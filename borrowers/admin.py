@@ -250,27 +250,22 @@ class LoanAdmin(NeverEditedMixin, admin.ModelAdmin[Loan]):
     def total_balance_display(self, obj: Loan) -> str:
         return money(obj.total_balance)
 
+    @staticmethod
+    def _filtered_list(changelist: str, loan: Loan, label: str) -> str:
+        """A link to another admin list, filtered to this loan."""
+        return format_html('<a href="{}?loan__id__exact={}">{}</a>', reverse(changelist), loan.pk, label)
+
     @admin.display(description=gettext_lazy("ledger"))
     def ledger(self, obj: Loan) -> str:
-        url = reverse("admin:borrowers_ledgerentry_changelist")
         count = obj.ledger_entries.count()
-        return format_html(
-            '<a href="{}?loan__id__exact={}">{}</a>',
-            url,
-            obj.pk,
-            ngettext("%(count)d entry", "%(count)d entries", count) % {"count": count},
-        )
+        label = ngettext("%(count)d entry", "%(count)d entries", count) % {"count": count}
+        return self._filtered_list("admin:borrowers_ledgerentry_changelist", obj, label)
 
     @admin.display(description=gettext_lazy("payments"))
     def payments(self, obj: Loan) -> str:
-        url = reverse("admin:borrowers_payment_changelist")
         count = obj.payments.count()
-        return format_html(
-            '<a href="{}?loan__id__exact={}">{}</a>',
-            url,
-            obj.pk,
-            ngettext("%(count)d payment", "%(count)d payments", count) % {"count": count},
-        )
+        label = ngettext("%(count)d payment", "%(count)d payments", count) % {"count": count}
+        return self._filtered_list("admin:borrowers_payment_changelist", obj, label)
 
     def change_view(
         self,
