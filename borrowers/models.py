@@ -407,8 +407,6 @@ class LedgerEntry(models.Model):
         RESTRUCTURE = "restructure", _("Restructure")
         REVERSAL = "reversal", _("Reversal")
 
-    JOB_KINDS = (Kind.INTEREST_DUE, Kind.PENALTY_INTEREST, Kind.LATE_FEE)
-
     loan = models.ForeignKey(
         Loan, verbose_name=_("loan"), on_delete=models.PROTECT, related_name="ledger_entries"
     )

@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 import loanmath
 
-PRINCIPAL_MIN, PRINCIPAL_MAX = Decimal("100"), Decimal("10000000")
-MONTHS_MAX = 360
+# The limits are loanmath's, so the form and the simulator can never disagree.
+PRINCIPAL_MIN, PRINCIPAL_MAX = loanmath.PLAN_MIN_PRINCIPAL, loanmath.PLAN_MAX_PRINCIPAL
+MONTHS_MAX = loanmath.PLAN_MAX_MONTHS
+PERCENT = Decimal(100)
 LUMP_SUM_SLOTS = 3
 
 
@@ -59,14 +61,14 @@ class PlanForm(forms.Form):
     )
     annual_rate = _percent(
         _("Yearly interest rate (percent)"),
-        maximum=Decimal(100),
+        maximum=loanmath.PLAN_MAX_ANNUAL_RATE * PERCENT,
         required=False,
         initial=Decimal("12"),
         help_text=_("For equal instalments, equal principal and interest only."),
     )
     monthly_fee_rate = _percent(
         _("Monthly fee (percent of the amount borrowed)"),
-        maximum=Decimal(10),
+        maximum=loanmath.PLAN_MAX_MONTHLY_FEE_RATE * PERCENT,
         required=False,
         help_text=_("For a flat monthly fee, as lenders quote it: 0.8 means 0.8 percent a month."),
     )
@@ -150,7 +152,6 @@ class PlanForm(forms.Form):
     def plan_input(self) -> "loanmath.PlanInput":
         """The validated form as loanmath's input (call only when the form is valid)."""
         data = self.cleaned_data
-        hundred = Decimal(100)
         flat = data["method"] == loanmath.PlanMethod.FLAT_FEE.value
         lumps = tuple(
             loanmath.LumpSum(on=data[f"lump_{slot}_on"], amount=data[f"lump_{slot}_amount"])
@@ -163,8 +164,8 @@ class PlanForm(forms.Form):
             method=loanmath.PlanMethod(data["method"]),
             start=data["start"],
             # Only the rate the method uses: a flat-fee loan has no yearly rate, an interest loan no fee.
-            annual_rate=Decimal(0) if flat else (data.get("annual_rate") or Decimal(0)) / hundred,
-            monthly_fee_rate=(data.get("monthly_fee_rate") or Decimal(0)) / hundred if flat else Decimal(0),
+            annual_rate=Decimal(0) if flat else (data.get("annual_rate") or Decimal(0)) / PERCENT,
+            monthly_fee_rate=(data.get("monthly_fee_rate") or Decimal(0)) / PERCENT if flat else Decimal(0),
             upfront_fee=data.get("upfront_fee") or Decimal("0.00"),
             extra_monthly=data.get("extra_monthly") or Decimal("0.00"),
             lump_sums=lumps,

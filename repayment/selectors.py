@@ -13,7 +13,6 @@ import loanmath
 from borrowers.selectors import borrower_debts
 
 HUNDRED = Decimal(100)
-PERCENT_PLACES = Decimal("0.01")
 
 
 def as_percent(rate: Decimal) -> Decimal:
