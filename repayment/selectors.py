@@ -9,8 +9,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 import loanmath
 from borrowers.selectors import borrower_debts
+from core.exceptions import ApplicationError
 
 HUNDRED = Decimal(100)
 
@@ -154,4 +157,33 @@ def borrower_debts_for_planning(*, user: Any, today: date) -> tuple["loanmath.De
         )
         for row in borrower_debts(user=user, today=today)
         if row.balance > 0
+    )
+
+
+def debts_view(
+    *, debts: tuple["loanmath.Debt", ...], budget: Decimal, strategy: str, order: Sequence[str], start: date
+) -> DebtsView:
+    """Every strategy for these debts at this monthly budget, and the chosen one's closing dates.
+    ApplicationError (for the budget field) when the budget is below the regular payments or could not
+    clear the debts within loanmath's 50-year horizon."""
+    minimum = sum((debt.minimum_payment for debt in debts), loanmath.ZERO)
+    if budget < minimum:
+        raise ApplicationError(
+            _("Your loans' regular payments add up to ¥%(minimum)s a month; enter at least that much.")
+            % {"minimum": f"{minimum:,.2f}"}
+        )
+    try:
+        plans = loanmath.debts_compare(debts=debts, monthly_budget=budget, start=start, order=order)
+    except loanmath.LoanMathError as error:
+        raise ApplicationError(
+            _("With this amount your loans would not be paid off within 50 years.")
+        ) from error
+    chosen = plans[loanmath.Strategy(strategy)]
+    names = {debt.key: debt.name for debt in debts}
+    return DebtsView(
+        debts=debts,
+        minimum_total=minimum,
+        plans={plan_strategy.value: plan for plan_strategy, plan in plans.items()},
+        chosen=chosen,
+        closes=tuple((key, names[key], month, when) for key, month, when in chosen.closes),
     )

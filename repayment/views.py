@@ -10,6 +10,7 @@ from django_htmx.http import push_url
 
 import loanmath
 from core.business_date import business_date_today
+from core.exceptions import ApplicationError
 from core.http import HtmxHttpRequest
 from repayment import selectors
 from repayment.forms import DebtsForm, PlanForm
@@ -141,31 +142,15 @@ def my_loans(request: HtmxHttpRequest) -> HttpResponse:
     form = DebtsForm(request.GET if bound else None, references=references, initial={"budget": minimum})
     result: selectors.DebtsView | None = None
     if debts and bound and form.is_valid():
-        budget = form.cleaned_data["budget"]
-        if budget < minimum:
-            form.add_error(
-                "budget",
-                _("Your loans' regular payments add up to ¥%(minimum)s a month; enter at least that much.")
-                % {"minimum": f"{minimum:,.2f}"},
+        try:
+            result = selectors.debts_view(
+                debts=debts,
+                budget=form.cleaned_data["budget"],
+                strategy=form.cleaned_data["strategy"],
+                order=form.cleaned_data["order"],
+                start=today,
             )
-        else:
-            try:
-                plans = loanmath.debts_compare(
-                    debts=debts, monthly_budget=budget, start=today, order=form.cleaned_data["order"]
-                )
-            except loanmath.LoanMathError:
-                form.add_error(
-                    "budget", _("With this amount your loans would not be paid off within 50 years.")
-                )
-            else:
-                chosen = plans[loanmath.Strategy(form.cleaned_data["strategy"])]
-                names = {debt.key: debt.name for debt in debts}
-                result = selectors.DebtsView(
-                    debts=debts,
-                    minimum_total=minimum,
-                    plans={strategy.value: plan for strategy, plan in plans.items()},
-                    chosen=chosen,
-                    closes=tuple((key, names[key], month, when) for key, month, when in chosen.closes),
-                )
+        except ApplicationError as error:
+            form.add_error("budget", error.message)
     context = {"form": form, "debts": debts, "minimum": minimum, "result": result}
     return _render(request, "repayment/my_loans.html", context)
