@@ -30,7 +30,7 @@ def percent(rate: Decimal | None, places: int = 2) -> str:
 
 @register.filter
 def day(value: date | None) -> str:
-    """A date the way the reader's language writes it (2026年11月28日 / Nov. 28, 2026)."""
+    """A date the way the reader's language writes it: 2026年11月28日 / 28 Nov 2026 (config/formats)."""
     if value is None:
         return "—"
     return date_format(value, "DATE_FORMAT")
@@ -38,8 +38,8 @@ def day(value: date | None) -> str:
 
 @register.filter
 def shortday(value: date | None) -> str:
-    """A compact date for table cells on a phone: 2026-12-15 in both languages (ISO 8601, which
-    Chinese statements use too, and which no reader can take for day-month or month-day)."""
+    """A date in a table cell. The same format as `day` (config/formats sets SHORT_DATE_FORMAT to it):
+    a page that wrote 2026-12-15 in its table and 2026年12月15日 above it read as two kinds of date."""
     if value is None:
         return "—"
-    return value.isoformat()
+    return date_format(value, "SHORT_DATE_FORMAT")
