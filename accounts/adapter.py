@@ -1,8 +1,28 @@
+from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from notifications.services import email_queue
+
+
+@dataclass(frozen=True)
+class MailSite:
+    """What allauth's mail templates read as `current_site`: our name, and the host the reader used.
+
+    allauth takes it from django.contrib.sites (not installed here) or the request; left out, every mail
+    read "Hello from !". The name is translated when the mail is rendered, in the reader's language. A
+    mail rendered outside a request has no host, and the templates then leave the line out.
+    """
+
+    name: str
+    domain: str
+
+
+def mail_site(request: HttpRequest | None) -> MailSite:
+    return MailSite(name=gettext("Anxin"), domain=request.get_host() if request is not None else "")
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -10,6 +30,6 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         request = context.get("request") or self.request
-        ctx = {"request": request, "email": email, **context}
+        ctx = {"request": request, "email": email, "current_site": mail_site(request), **context}
         message = self.render_mail(template_prefix, email, ctx)
         email_queue(message=message, kind=template_prefix.rsplit("/", 1)[-1])

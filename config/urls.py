@@ -1,7 +1,10 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.generic.base import RedirectView
 
 admin.site.site_header = _("Anxin staff")
 admin.site.site_title = _("Anxin staff")
@@ -15,6 +18,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Browsers ask for /favicon.ico whatever a page links (and for pages that are not ours, like a PDF).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.ico"))),
     path("loans/", include("borrowers.urls")),
     path("budget/", include("borrowers.urls_budget")),
     path("plan/", include("repayment.urls")),

@@ -62,6 +62,30 @@ def test_following_the_verification_link_then_logging_in_reaches_the_dashboard(c
     assert "new@example.com" in response.content.decode()
 
 
+def test_following_the_verification_link_in_the_same_browser_signs_the_borrower_in(client: Client) -> None:
+    signup(client, "new@example.com")
+    link = confirmation_link(mail.outbox[0].body)
+
+    response = client.post(link, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("portal:dashboard")
+    assert client.session["_auth_user_id"] == str(User.objects.get(email="new@example.com").pk)
+    assert "new@example.com" in response.content.decode()
+
+
+def test_the_verification_link_alone_does_not_sign_anyone_in(client: Client) -> None:
+    """A link opened in another browser (or a leaked one) verifies the address, and still asks for the
+    password: allauth signs in only the session that is in the middle of that sign-up."""
+    signup(client, "new@example.com")
+    link = confirmation_link(mail.outbox[0].body)
+
+    response = Client().post(link, follow=True)
+
+    assert EmailAddress.objects.get(email="new@example.com").verified
+    assert response.redirect_chain[-1][0] == LOGIN
+    assert "_auth_user_id" not in response.wsgi_request.session
+
+
 def test_signing_up_with_a_taken_email_creates_nothing_and_tells_the_owner(client: Client) -> None:
     make_user("taken@example.com")
 
