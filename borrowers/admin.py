@@ -101,9 +101,17 @@ class OverduePolicyAdmin(AuditedModelAdmin[OverduePolicy]):
 
 @admin.register(LoanProduct)
 class LoanProductAdmin(AuditedModelAdmin[LoanProduct]):
-    list_display = ("code", "name", "annual_rate", "method", "term_months", "overdue_policy")
+    list_display = (
+        "code",
+        "name_zh_hans",
+        "name_en",
+        "annual_rate",
+        "method",
+        "term_months",
+        "overdue_policy",
+    )
     list_filter = ("method", "overdue_policy")
-    search_fields = ("code", "name")
+    search_fields = ("code", "name_zh_hans", "name_en")
     list_select_related = ("overdue_policy",)
 
     def save_model(self, request: HttpRequest, obj: LoanProduct, form: Any, change: bool) -> None:

@@ -78,17 +78,25 @@ def _policy() -> OverduePolicy:
     return policy
 
 
-def _product(code: str, name: str, rate: str, method: str, months: int, policy: OverduePolicy) -> LoanProduct:
-    product, _ = LoanProduct.objects.get_or_create(
+def _product(
+    code: str, names: tuple[str, str], rate: str, method: str, months: int, policy: OverduePolicy
+) -> LoanProduct:
+    name_zh_hans, name_en = names
+    product, created = LoanProduct.objects.get_or_create(
         code=code,
         defaults={
-            "name": name,
+            "name_zh_hans": name_zh_hans,
+            "name_en": name_en,
             "annual_rate": Decimal(rate),
             "method": method,
             "term_months": months,
             "overdue_policy": policy,
         },
     )
+    if not created and not product.name_en:
+        # Seeded before products had an English name: give it one, and change nothing else.
+        product.name_en = name_en
+        product.save(update_fields=["name_en"])
     return product
 
 
@@ -139,8 +147,10 @@ def _loan(
 
 def seed(*, today: date) -> list[LinkableLoan]:
     policy = _policy()
-    flexi = _product("FLEXI12", "安心分期 12", "0.154000", "equal_instalment", 12, policy)
-    short = _product("SHORT3", "安心小额 3", "0.120000", "equal_principal", 3, policy)
+    flexi = _product(
+        "FLEXI12", ("安心分期 12", "Anxin Instalments 12"), "0.154000", "equal_instalment", 12, policy
+    )
+    short = _product("SHORT3", ("安心小额 3", "Anxin Small Loan 3"), "0.120000", "equal_principal", 3, policy)
 
     demo = _borrower(
         "C-DEMO-001", "陈小安", "13800138001", "110101199805200012", date(1998, 5, 20), "demo@anxin.example"

@@ -167,10 +167,15 @@ class Milestone(models.Model):
 
 
 class LoanProduct(models.Model):
-    """A loan product: its contract rate, repayment method, term, and overdue policy."""
+    """A loan product: its contract rate, repayment method, term, and overdue policy.
+
+    Its name is kept in both languages, like a course's title (education.Course): the borrower reads the
+    one of the page's language. A product from before names were bilingual has no English name yet; it
+    shows its Chinese name until staff give it one (the admin asks for both)."""
 
     code = models.CharField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name_zh_hans = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
     annual_rate = RateField(_("contract rate, yearly"))
     method = models.CharField(
         _("repayment method"),
@@ -204,6 +209,12 @@ class LoanProduct(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_zh_hans
 
 
 class Loan(models.Model):

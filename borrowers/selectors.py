@@ -25,8 +25,10 @@ class MilestoneView:
     day: int
     kind: str
     kind_label: str
-    text: str
+    text: str  # what the borrower reads before it happens (staff's words, in the future or present tense)
     on: date | None = None  # the date this loan reaches it, if known
+    happened: bool = False  # the loan is already this many days past due: say so, in the past tense
+    ends_grace: bool = False  # the reminder on the last day of grace
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ class LoanCard:
     outstanding: Decimal
     amount_due_today: Decimal
     payoff_today: Decimal
+    # payoff_today - outstanding: the interest of the current period, charged in full when the loan is
+    # repaid early (loanmath.payoff_amount); the period ends on next_due_date.
+    payoff_extra: Decimal
     next_due_date: date | None
     next_due_amount: Decimal
     days_past_due: int
@@ -120,6 +125,82 @@ class LoanDetail:
     milestones: tuple[MilestoneView, ...]
     chart: tuple["ChartBar", ...]
     chart_height: int
+    settlement: "Settlement | None"  # for a paid-off loan: when and how it was repaid
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """A paid-off loan: when it was settled and what the borrower paid for it, from its ledger.
+
+    Each part is minus the matching column of the loan's payment entries (payments are negative from the
+    borrower's side), net of any reversal of a payment; money refunded because it was more than was owed
+    never reaches the ledger, so it is not counted. Waivers are what the lender forgave, not paid.
+    """
+
+    reference: str
+    product_name: str
+    borrower_name: str
+    customer_number: str
+    principal_lent: Decimal
+    disbursed_on: date
+    settled_on: date  # the date of the payment that settled it
+    principal: Decimal
+    interest: Decimal
+    fees: Decimal
+    penalty: Decimal
+    waived: Decimal
+    payments: int
+
+    @property
+    def total_paid(self) -> Decimal:
+        return self.principal + self.interest + self.fees + self.penalty
+
+
+def _settlement(loan: Loan, entries: Sequence[LedgerEntry]) -> Settlement:
+    """The settlement of a paid-off loan, from its ledger entries (in date order)."""
+    paid = [e for e in entries if e.kind == LedgerEntry.Kind.PAYMENT]
+    paid += [
+        e
+        for e in entries
+        if e.kind == LedgerEntry.Kind.REVERSAL
+        and e.reverses is not None
+        and e.reverses.kind == LedgerEntry.Kind.PAYMENT
+    ]
+    settled_on = max(
+        (e.business_date for e in entries if e.kind == LedgerEntry.Kind.PAYMENT),
+        default=loan.closed_through or loan.disbursed_on,
+    )
+    return Settlement(
+        reference=loan.reference,
+        product_name=loan.product.name,
+        borrower_name=loan.borrower.full_name,
+        customer_number=loan.borrower.customer_number,
+        principal_lent=loan.principal,
+        disbursed_on=loan.disbursed_on,
+        settled_on=settled_on,
+        principal=-sum((e.principal for e in paid), ZERO),
+        interest=-sum((e.interest for e in paid), ZERO),
+        fees=-sum((e.fees for e in paid), ZERO),
+        penalty=-sum((e.penalty for e in paid), ZERO),
+        waived=-sum((e.total for e in entries if e.kind == LedgerEntry.Kind.WAIVER), ZERO),
+        payments=len({e.payment_id for e in entries if e.kind == LedgerEntry.Kind.PAYMENT}),
+    )
+
+
+def borrower_settlement(*, user: Any, reference: str) -> Settlement | None:
+    """The settlement confirmation of one of the signed-in borrower's loans; None unless that loan is
+    theirs and paid off. Two queries."""
+    loan = (
+        Loan.objects.filter(borrower__user=user, reference=reference.upper(), status=Loan.Status.PAID_OFF)
+        .select_related("product", "borrower")
+        .first()
+    )
+    if loan is None:
+        return None
+    entries = list(
+        LedgerEntry.objects.filter(loan=loan).select_related("reverses").order_by("business_date", "id")
+    )
+    return _settlement(loan, entries)
 
 
 @dataclass(frozen=True)
@@ -143,7 +224,7 @@ def _chart(rows: Sequence[PayOnRow]) -> tuple[ChartBar, ...]:
 def _loans(user: Any) -> QuerySet[Loan]:
     return (
         Loan.objects.filter(borrower__user=user)
-        .select_related("product__overdue_policy")
+        .select_related("product__overdue_policy", "borrower")
         .prefetch_related(
             Prefetch("instalments", queryset=Instalment.objects.order_by("number")),
             Prefetch(
@@ -154,7 +235,10 @@ def _loans(user: Any) -> QuerySet[Loan]:
     )
 
 
-def _milestone_views(loan: Loan, first_overdue: date | None) -> tuple[MilestoneView, ...]:
+def _milestone_views(loan: Loan, first_overdue: date | None, days_past_due: int) -> tuple[MilestoneView, ...]:
+    """The policy's milestones as this loan meets them: dated from its oldest unpaid due date, and marked
+    as happened once the loan is that many days past due."""
+    grace_days = loan.product.overdue_policy.grace_days
     return tuple(
         MilestoneView(
             day=m.day,
@@ -162,6 +246,8 @@ def _milestone_views(loan: Loan, first_overdue: date | None) -> tuple[MilestoneV
             kind_label=str(m.get_kind_display()),
             text=m.text,
             on=first_overdue + timedelta(days=m.day) if first_overdue else None,
+            happened=first_overdue is not None and m.day <= days_past_due,
+            ends_grace=m.kind == loanmath.MilestoneKind.REMINDER.value and m.day == grace_days,
         )
         for m in loan.product.overdue_policy.milestones.all()
     )
@@ -186,6 +272,7 @@ def _card(
                 outstanding=ZERO,
                 amount_due_today=ZERO,
                 payoff_today=ZERO,
+                payoff_extra=ZERO,
                 next_due_date=None,
                 next_due_amount=ZERO,
                 days_past_due=0,
@@ -201,9 +288,10 @@ def _card(
     upcoming = [i for i in position.instalments if i.due_date > on]
     next_item = min(upcoming, key=lambda i: i.due_date) if upcoming else None
     oldest = min((i.due_date for i in projection.instalments), default=None)
-    milestones = _milestone_views(loan, oldest)
-    next_milestone = next((m for m in milestones if m.day > projection.days_past_due), None)
+    milestones = _milestone_views(loan, oldest, projection.days_past_due)
+    next_milestone = next((m for m in milestones if not m.happened), None)
     payoff = loanmath.payoff_amount(position=position, policy=policy, on=on, projection=projection)
+    outstanding = projection.amount_due + sum((i.principal for i in upcoming), ZERO)
     return (
         LoanCard(
             reference=loan.reference,
@@ -211,9 +299,10 @@ def _card(
             principal=loan.principal,
             status=loan.status,
             status_label=str(loan.get_status_display()),
-            outstanding=projection.amount_due + sum((i.principal for i in upcoming), ZERO),
+            outstanding=outstanding,
             amount_due_today=projection.amount_due,
             payoff_today=payoff,
+            payoff_extra=payoff - outstanding,
             next_due_date=next_item.due_date if next_item else None,
             next_due_amount=next_item.total if next_item else ZERO,
             days_past_due=projection.days_past_due,
@@ -275,11 +364,18 @@ def _pay_on_row(
     views: dict[int, MilestoneView],
     projection: loanmath.Projection,
     today: date,
+    *,
+    since_days_past_due: int | None = None,
 ) -> PayOnRow:
+    """What paying on ``projection.on`` costs. Its milestones are those reached after
+    ``since_days_past_due`` (today's, unless given: the table passes the row before, so that each
+    milestone is named once, on the first date that reaches it)."""
     on = projection.on
     crossed = loanmath.milestones_crossed(
         milestones=policy.milestones,
-        from_days_past_due=today_projection.days_past_due,
+        from_days_past_due=today_projection.days_past_due
+        if since_days_past_due is None
+        else since_days_past_due,
         to_days_past_due=projection.days_past_due,
     )
     return PayOnRow(
@@ -298,7 +394,9 @@ def borrower_loan_detail(*, loan: Loan, today: date, pay_on: date | None = None)
     card, position, policy, card_projection = _card(loan, today)
     instalments = list(loan.instalments.all())
     entries = list(
-        LedgerEntry.objects.filter(loan=loan).select_related("instalment").order_by("business_date", "id")
+        LedgerEntry.objects.filter(loan=loan)
+        .select_related("instalment", "reverses")
+        .order_by("business_date", "id")
     )
     start = max(today, position.as_of)
     projections: dict[date, loanmath.Projection] = {}
@@ -313,12 +411,21 @@ def borrower_loan_detail(*, loan: Loan, today: date, pay_on: date | None = None)
 
     today_projection = projected(start)
     oldest = min((i.due_date for i in today_projection.instalments), default=None)
-    milestones = _milestone_views(loan, oldest)
+    milestones = _milestone_views(loan, oldest, today_projection.days_past_due)
     views = {m.day: m for m in milestones}
-    rows = tuple(
-        _pay_on_row(policy, today_projection, views, projected(start + timedelta(days=d)), today)
-        for d in (0, *loanmath.BORROWER_HORIZONS_IN_DAYS)
-    )
+    rows: list[PayOnRow] = []
+    for d in (0, *loanmath.BORROWER_HORIZONS_IN_DAYS):
+        since = rows[-1].days_past_due if rows else None
+        rows.append(
+            _pay_on_row(
+                policy,
+                today_projection,
+                views,
+                projected(start + timedelta(days=d)),
+                today,
+                since_days_past_due=since,
+            )
+        )
     chosen_on = min(max(pay_on or start, start), start + timedelta(days=PAY_ON_HORIZON_DAYS))
     chosen_projection = projected(chosen_on)
     chosen = _pay_on_row(policy, today_projection, views, chosen_projection, today)
@@ -344,7 +451,7 @@ def borrower_loan_detail(*, loan: Loan, today: date, pay_on: date | None = None)
             )
             for e in entries
         ),
-        pay_on_rows=rows,
+        pay_on_rows=tuple(rows),
         chosen=chosen,
         charges=charges,
         cost_cap_to_date=chosen_projection.cost_cap,
@@ -352,6 +459,7 @@ def borrower_loan_detail(*, loan: Loan, today: date, pay_on: date | None = None)
         milestones=milestones,
         chart=_chart(rows),
         chart_height=len(rows) * 10,
+        settlement=_settlement(loan, entries) if loan.status == Loan.Status.PAID_OFF else None,
     )
 
 
@@ -462,3 +570,14 @@ def borrower_debts(*, user: Any, today: date) -> list[DebtRow]:
             )
         )
     return rows
+
+
+def borrower_debts_due(*, user: Any, today: date) -> dict[str, tuple[Decimal, tuple[date, ...]]]:
+    """For the planner, by reference: each active loan's amount due now (overdue instalments with their
+    charges, as its card shows) and the due dates still to come. Three queries, whatever the count."""
+    due = {}
+    for loan in _loans(user):
+        if loan.status == Loan.Status.ACTIVE:
+            upcoming = (i.due_date for i in loan.instalments.all() if i.due_date > today and not i.is_settled)
+            due[loan.reference] = (_card(loan, today)[0].amount_due_today, tuple(upcoming))
+    return due

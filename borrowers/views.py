@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -35,6 +35,16 @@ def loan_detail(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     response = render(request, "borrowers/loan_detail.html", context)
     response["Vary"] = "HX-Request"
     return response
+
+
+@require_GET
+@login_required
+def loan_settlement(request: HttpRequest, reference: str) -> HttpResponse:
+    settlement = selectors.borrower_settlement(user=request.user, reference=reference)
+    if settlement is None:
+        raise Http404
+    context = {"settlement": settlement, "issued_on": business_date_today()}
+    return render(request, "borrowers/settlement.html", context)
 
 
 @require_http_methods(["GET", "POST"])

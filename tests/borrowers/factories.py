@@ -73,7 +73,8 @@ def make_policy(
 def make_product(
     *,
     code: str | None = None,
-    name: str = "Everyday loan",
+    name: str = "日常贷",
+    name_en: str = "Everyday loan",
     annual_rate: Decimal = Decimal("0.120000"),
     method: loanmath.RepaymentMethod = loanmath.RepaymentMethod.EQUAL_PRINCIPAL,
     term_months: int = 12,
@@ -82,7 +83,8 @@ def make_product(
 ) -> LoanProduct:
     return LoanProduct.objects.create(
         code=code or f"P{next(_serial)}",
-        name=name,
+        name_zh_hans=name,
+        name_en=name_en,
         annual_rate=annual_rate,
         method=method.value,
         term_months=term_months,

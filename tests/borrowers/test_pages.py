@@ -12,8 +12,9 @@ from django.urls import reverse
 from accounts.models import User
 from borrowers import services
 from borrowers.models import Loan
+from core.templatetags.money import shortday
 from tests.borrowers.factories import make_borrower, make_loan, make_product
-from tests.conftest import make_user
+from tests.conftest import enrol_totp, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("business_date")]
 
@@ -60,10 +61,12 @@ def test_the_loan_list_shows_what_is_owed_and_an_overdue_banner(client: Client) 
 
     page = client.get(reverse("borrowers:loans")).content.decode()
 
-    # On 31 Mar, instalments of 15 Feb and 15 Mar are unpaid: 44 days past due (M2).
+    # On 31 Mar, instalments of 15 Feb and 15 Mar are unpaid: 44 days past due, in the words a borrower
+    # reads (collections' "M2" is staff's jargon and stays in the admin).
     assert loan.reference in page
     assert "44" in page
-    assert "M2" in page
+    assert "逾期 31–60 天" in page
+    assert "M2" not in page
     assert "overdue-banner" in page
     assert reverse("borrowers:detail", args=[loan.reference]) in page
 
@@ -111,7 +114,7 @@ def test_a_loan_page_shows_the_schedule_the_pay_on_table_and_why(client: Client)
 
     assert "pay-on-table" in page
     for days in (1, 7, 30, 60, 90):
-        assert (TODAY + timedelta(days=days)).isoformat() in page
+        assert shortday(TODAY + timedelta(days=days)) in page
     # The late fee of instalment 1 with its formula: ¥20.00 + 0.00% × ¥1,120.00 = ¥20.00.
     assert "¥20.00 + 0.00% × ¥1,120.00 = ¥20.00" in page
     # Day 61 (collections) is reached on 16 Apr + ... within 30 days: 15 Feb + 61 = 17 Apr.
@@ -193,3 +196,128 @@ def test_a_loan_reference_typed_in_lower_case_still_opens_the_owners_loan(client
     user, [loan] = owner_with_loans("a@example.com")
     client.force_login(user)
     assert client.get(reverse("borrowers:detail", args=[loan.reference.lower()])).status_code == 200
+
+
+def test_a_product_is_named_in_the_language_of_the_page(client: Client) -> None:
+    user = make_user("a@example.com")
+    product = make_product(name="安心分期 12", name_en="Anxin Instalments 12")
+    loan = make_loan(borrower=make_borrower(user), product=product)
+    client.force_login(user)
+    url = reverse("borrowers:detail", args=[loan.reference])
+
+    chinese = client.get(url).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    listed = client.get(reverse("borrowers:loans")).content.decode()
+
+    assert "安心分期 12" in chinese
+    assert "Anxin Instalments 12" not in chinese
+    assert "Anxin Instalments 12" in english
+    assert "Anxin Instalments 12" in listed
+    assert "安心分期" not in english
+    assert "安心分期" not in listed
+
+
+def test_a_product_without_an_english_name_yet_shows_its_chinese_name_on_english_pages(
+    client: Client,
+) -> None:
+    # A product that existed before names were bilingual (migration 0005 leaves its English name empty).
+    user = make_user("a@example.com")
+    loan = make_loan(borrower=make_borrower(user), product=make_product(name="老产品", name_en=""))
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+
+    assert "老产品" in client.get(reverse("borrowers:detail", args=[loan.reference])).content.decode()
+
+
+def test_the_admin_asks_for_the_product_name_in_both_languages(client: Client) -> None:
+    admin = User.objects.create_superuser(email="admin@anxin.example", password="x-Unused-2026")
+    enrol_totp(admin)
+    client.force_login(admin)
+
+    form = client.get(reverse("admin:borrowers_loanproduct_add")).content.decode()
+
+    assert 'name="name_zh_hans"' in form
+    assert 'name="name_en"' in form
+
+
+def overdue_under_the_demo_policy(email: str) -> tuple[User, Loan]:
+    """44 days past due on 31 Mar (oldest unpaid due date 15 Feb), under the demo policy's milestones:
+    day 1 and day 3 reminders, day 31 credit bureau, day 61 collections, day 91 legal."""
+    from borrowers.demo import MILESTONES
+    from tests.borrowers.factories import make_policy
+
+    user = make_user(email)
+    product = make_product(policy=make_policy(milestones=MILESTONES))
+    loan = make_loan(borrower=make_borrower(user), product=product, disbursed_on=date(2026, 1, 15))
+    services.loan_close_business(loan_id=loan.pk, business_date=TODAY)
+    return user, loan
+
+
+def test_milestones_already_reached_are_told_in_the_past_tense_with_their_date(client: Client) -> None:
+    user, loan = overdue_under_the_demo_policy("a@example.com")
+    client.force_login(user)
+
+    response = client.get(reverse("borrowers:detail", args=[loan.reference]))
+    page = response.content.decode()
+
+    # 15 Feb + 1 = 16 Feb, + 3 = 18 Feb, + 31 = 18 Mar: all before 31 Mar (day 44).
+    assert "2026年2月16日（逾期第 1 天），我们已提醒过你。" in page
+    assert "2026年2月18日（逾期第 3 天），宽限期已结束，次日起开始计收逾期费用。" in page
+    assert "2026年3月18日（逾期第 31 天），逾期信息已报送征信系统。" in page
+    # Their before-the-fact words ("today", "will be reported") are not shown for days long gone.
+    assert "今天还清本期" not in page
+    assert "逾期信息报送征信系统" not in page
+    # Days 61 (17 Apr) and 91 (17 May) are still ahead, and read as such.
+    assert "逾期第 61 天（2026年4月17日）：" in page
+    assert "转交催收团队" in page
+    happened = [m.day for m in response.context["detail"].milestones if m.happened]
+    assert happened == [1, 3, 31]
+
+
+def test_the_pay_on_table_names_each_milestone_once_on_the_first_date_that_reaches_it(
+    client: Client,
+) -> None:
+    from borrowers.demo import MILESTONES
+    from tests.borrowers.factories import make_policy
+
+    # Current on 31 Mar: the first instalment falls due on 1 Apr. Day 1 and day 3 are reached by
+    # 7 Apr (+7), day 31 by 30 May (+60), day 61 by 29 Jun (+90). Before, day 1 and 3 were repeated
+    # under +7, +30, +60 and +90.
+    user = make_user("a@example.com")
+    product = make_product(policy=make_policy(milestones=MILESTONES))
+    loan = make_loan(borrower=make_borrower(user), product=product, disbursed_on=date(2026, 3, 1))
+    services.loan_close_business(loan_id=loan.pk, business_date=TODAY)
+    client.force_login(user)
+
+    response = client.get(reverse("borrowers:detail", args=[loan.reference]))
+
+    rows = response.context["detail"].pay_on_rows
+    named = {row.days_from_today: [m.day for m in row.milestones] for row in rows}
+    assert named == {0: [], 1: [], 7: [1, 3], 30: [], 60: [31], 90: [61]}
+    table = response.content.decode().split('id="pay-on-table"')[1].split("</table>")[0]
+    assert table.count("我们会通过短信和邮件提醒你") == 1
+    assert table.count("宽限期最后一天") == 1
+
+
+def test_the_pay_off_figure_says_why_it_is_more_than_what_is_left(client: Client) -> None:
+    # 12,000.00 at 12 % a year, equal principal, lent 15 Mar, first due 15 Apr: on 31 Mar nothing is due,
+    # 12,000.00 is left, and paying off today costs the first month's interest in full too:
+    # 12,000.00 × 12 % ÷ 12 = 120.00.
+    user = make_user("a@example.com")
+    loan = make_loan(
+        borrower=make_borrower(user),
+        product=make_product(),
+        principal=Decimal("12000.00"),
+        disbursed_on=date(2026, 3, 15),
+    )
+    services.loan_close_business(loan_id=loan.pk, business_date=TODAY)
+    client.force_login(user)
+
+    response = client.get(reverse("borrowers:loans"))
+
+    [card] = response.context["cards"]
+    assert card.outstanding == Decimal("12000.00")
+    assert card.payoff_today == Decimal("12120.00")
+    assert card.payoff_extra == Decimal("120.00")
+    assert "比剩余待还多 ¥120.00：这是本期（至 2026年4月15日）的利息" in response.content.decode()
