@@ -3,8 +3,15 @@
 The borrower lists their debts (balance, yearly rate, minimum payment) and what they can pay towards
 all of them each month. The plan, month by month, as a loan officer would check it:
 
-* Month 1 falls one month after ``start`` (``add_months(start, 1)``), and the others monthly from month
-  1's date, the way :mod:`loanmath.dates` counts due dates.
+* Month n falls n months after ``start`` (``add_months(start, n)``: the start's day of the month, or the
+  month's last day when it is shorter, never drifting to the 28th after February), unless the debt has
+  its own ``due_dates`` (a real loan's schedule): then its month n falls on its n-th due date, and after
+  the last of them monthly from the last (``add_months(last, k)``). A month's date is the latest due
+  date among the debts still owing that month: the day that month's payments are all made.
+* What is due now comes first: a debt's ``due_now`` (a real loan's overdue instalments with their late
+  fees and penalty interest) is paid in full on ``start``, in a month 0 of its own, before the monthly
+  budget begins; it is not part of the budget and accrues nothing more once paid. The balance then
+  left is ``balance``, which the months repay. A plan without anything due now has no month 0.
 * Each month, first, every debt still owing accrues interest: balance * annual_rate / 12, rounded half
   up to the cent (:func:`loanmath.schedule.monthly_interest`). What the debt then owes is
   balance + interest.
@@ -19,8 +26,8 @@ all of them each month. The plan, month by month, as a loan officer would check 
   The order is set once, from the starting balances, so the borrower has one order to follow.
 * The budget is the same every month: when a debt is paid off, its minimum simply joins what is left
   for the others (the "snowball" that rolls on). In the last month the budget may not all be needed.
-* So each debt's payments add up to its starting balance plus all its interest; no month pays more than
-  the budget; every balance ends at exactly 0.00.
+* So each debt's payments add up to its due_now plus its starting balance plus all its interest; no
+  month but month 0 pays more than the budget; every balance ends at exactly 0.00.
 
 A note on cents: without rounding, avalanche always costs the least interest. But each debt's interest
 is rounded half up to the cent every month, off by up to half a cent, and on a small balance that is a
@@ -35,6 +42,7 @@ The budget must cover the sum of the minimum payments, and must pay everything o
 (50 years); a budget that barely covers the interest never would. Either is an InvalidInputError.
 """
 
+import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -63,8 +71,12 @@ class Debt:
     """One debt as it stands on the start date.
 
     key: the caller's identifier for it (unique in one plan); name: for people to read.
-    balance: what is owed now (more than zero); annual_rate: yearly interest as a fraction, 0 to 1;
-    minimum_payment: the least the lender accepts each month.
+    balance: what the monthly plan repays (more than zero, unless everything is due now);
+    annual_rate: yearly interest as a fraction, 0 to 1; minimum_payment: the least the lender accepts
+    each month.
+    due_now: paid first, on the start date, outside the budget (a real loan's arrears and charges).
+    due_dates: the debt's own due dates, in order, all after the start date (a real loan's schedule);
+    empty: monthly from the start date.
     """
 
     key: str
@@ -72,6 +84,8 @@ class Debt:
     balance: Decimal
     annual_rate: Decimal
     minimum_payment: Decimal
+    due_now: Decimal = ZERO
+    due_dates: tuple[date, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.key, str) or not self.key:
@@ -79,8 +93,11 @@ class Debt:
         if not isinstance(self.name, str):
             raise InvalidInputError(f"a debt's name must be a string, got {self.name!r}")
         require_cents(f"balance of debt {self.key!r}", self.balance)
-        if self.balance <= 0:
-            raise InvalidInputError(f"debt {self.key!r} must owe more than zero, got {self.balance}")
+        require_cents(f"due_now of debt {self.key!r}", self.due_now)
+        if self.balance < 0 or self.balance + self.due_now <= 0:
+            raise InvalidInputError(
+                f"debt {self.key!r} must owe more than zero, got {self.balance} and {self.due_now} due now"
+            )
         require_rate(f"annual_rate of debt {self.key!r}", self.annual_rate)
         if self.annual_rate > DEBT_MAX_ANNUAL_RATE:
             raise InvalidInputError(
@@ -88,8 +105,21 @@ class Debt:
                 f" got {self.annual_rate}"
             )
         require_cents(f"minimum_payment of debt {self.key!r}", self.minimum_payment)
-        object.__setattr__(self, "balance", quantize(self.balance))
-        object.__setattr__(self, "minimum_payment", quantize(self.minimum_payment))
+        if isinstance(self.due_dates, date) or not all(isinstance(on, date) for on in self.due_dates):
+            raise InvalidInputError(f"due_dates of debt {self.key!r} must be dates, got {self.due_dates!r}")
+        object.__setattr__(self, "due_dates", tuple(self.due_dates))
+        if any(later <= earlier for earlier, later in zip(self.due_dates, self.due_dates[1:], strict=False)):
+            raise InvalidInputError(f"due_dates of debt {self.key!r} must be in order, got {self.due_dates}")
+        for name in ("balance", "minimum_payment", "due_now"):
+            object.__setattr__(self, name, quantize(getattr(self, name)))
+
+    def due_date(self, start: date, month: int) -> date:
+        """When this debt's month ``month`` (1, 2, ...) falls (module docstring)."""
+        if not self.due_dates:
+            return add_months(start, month)
+        if month <= len(self.due_dates):
+            return self.due_dates[month - 1]
+        return add_months(self.due_dates[-1], month - len(self.due_dates))
 
 
 @dataclass(frozen=True)
@@ -98,7 +128,8 @@ class DebtMonth:
 
     interest: charged this month; payments: paid this month; balances: owed after this month's
     payment (balance after = balance before + interest - payment). A debt already paid off shows 0.00.
-    total_paid = the sum of the payments, never more than the budget.
+    total_paid = the sum of the payments, never more than the budget (but in month 0, what is due now).
+    due_dates: (key, date) of each debt's payment this month; date: the latest of those still owing.
     """
 
     month: int
@@ -107,14 +138,17 @@ class DebtMonth:
     interest: tuple[tuple[str, Decimal], ...]
     balances: tuple[tuple[str, Decimal], ...]
     total_paid: Decimal
+    due_dates: "tuple[tuple[str, datetime.date], ...]" = ()  # datetime's: `date` here is the field
 
 
 @dataclass(frozen=True)
 class DebtPlan:
     """The whole plan: every month to the last payment, the totals, and when each debt closes.
 
-    closes: (key, month number, date) for each debt, in the order they are paid off (ties: as given).
+    closes: (key, month number, date) for each debt, in the order they are paid off (ties: as given);
+    the date is the debt's own due date that month (the start date in month 0).
     debt_free_date: the date of the last month. order: the keys in the order extra money goes to them.
+    due_now: what month 0 pays (0.00 when nothing is due now).
     """
 
     strategy: Strategy
@@ -125,10 +159,12 @@ class DebtPlan:
     debt_free_date: date = field(init=False)
     total_interest: Decimal = field(init=False)
     total_paid: Decimal = field(init=False)
+    due_now: Decimal = field(init=False)
 
     def __post_init__(self) -> None:
         # Derived from the months, so they cannot disagree with them.
         object.__setattr__(self, "debt_free_date", self.months[-1].date)
+        object.__setattr__(self, "due_now", self.months[0].total_paid if self.months[0].month == 0 else ZERO)
         object.__setattr__(
             self,
             "total_interest",
@@ -155,6 +191,12 @@ def debts_plan(
     monthly_budget = quantize(monthly_budget)
     if not isinstance(start, date):
         raise InvalidInputError(f"start must be a date, got {start!r}")
+    for debt in all_debts:
+        if debt.due_dates and debt.due_dates[0] <= start:
+            raise InvalidInputError(
+                f"debt {debt.key!r} falls due on {debt.due_dates[0]}, not after the start {start}:"
+                " what is due by the start date belongs in due_now"
+            )
     minimums = sum((debt.minimum_payment for debt in all_debts), ZERO)
     if monthly_budget <= 0 or monthly_budget < minimums:
         raise InvalidInputError(
@@ -163,13 +205,35 @@ def debts_plan(
         )
     payment_order = _payment_order(all_debts, strategy, order)
 
-    first_month = add_months(start, 1)
     balances = {debt.key: debt.balance for debt in all_debts}
     months: list[DebtMonth] = []
     closes: list[tuple[str, int, date]] = []
+    if any(debt.due_now > 0 for debt in all_debts):
+        due_now = {debt.key: debt.due_now for debt in all_debts}
+        closes.extend((debt.key, 0, start) for debt in all_debts if debt.balance == 0)
+        months.append(
+            DebtMonth(
+                month=0,
+                date=start,
+                payments=_every_debt(all_debts, due_now),
+                interest=_every_debt(all_debts, {}),
+                balances=_every_debt(all_debts, balances),
+                total_paid=sum(due_now.values(), ZERO),
+                due_dates=tuple((debt.key, start) for debt in all_debts),
+            )
+        )
+        if len(closes) == len(all_debts):
+            return DebtPlan(
+                strategy=strategy,
+                monthly_budget=monthly_budget,
+                months=tuple(months),
+                closes=tuple(closes),
+                order=payment_order,
+            )
     for number in range(1, DEBT_PLAN_MAX_MONTHS + 1):
-        on = add_months(first_month, number - 1)
         open_debts = [debt for debt in all_debts if balances[debt.key] > 0]
+        due = {debt.key: debt.due_date(start, number) for debt in open_debts}
+        on = max(due.values())
         interest = {
             debt.key: monthly_interest(balance=balances[debt.key], annual_rate=debt.annual_rate)
             for debt in open_debts
@@ -187,7 +251,7 @@ def debts_plan(
         for debt in open_debts:
             balances[debt.key] = owed[debt.key] - paid[debt.key]
             if balances[debt.key] == 0:
-                closes.append((debt.key, number, on))
+                closes.append((debt.key, number, due[debt.key]))
         months.append(
             DebtMonth(
                 month=number,
@@ -196,6 +260,7 @@ def debts_plan(
                 interest=_every_debt(all_debts, interest),
                 balances=_every_debt(all_debts, balances),
                 total_paid=sum(paid.values(), ZERO),
+                due_dates=tuple((key, when) for key, when in due.items()),
             )
         )
         if len(closes) == len(all_debts):
@@ -276,4 +341,5 @@ def _payment_order(debts: tuple[Debt, ...], strategy: Strategy, order: Sequence[
 
 
 def _every_debt(debts: Iterable[Debt], amounts: dict[str, Decimal]) -> tuple[tuple[str, Decimal], ...]:
+    """(key, amount) for every debt, in the order given; 0.00 where ``amounts`` has none."""
     return tuple((debt.key, amounts.get(debt.key, ZERO)) for debt in debts)

@@ -6,8 +6,11 @@ in all (interest, fees and the APR), and what the extra money saves against the 
 
 The loan, as a loan officer would check it:
 
-* The money is paid out on ``start`` (the disbursement date). The first instalment falls due one month
-  later, ``add_months(start, 1)``, and the others monthly from there (see :mod:`loanmath.dates`).
+* The money is paid out on ``start`` (the disbursement date). Instalment n falls due n months later,
+  ``add_months(start, n)``: always the start's day of the month, or the month's last day when the month
+  is shorter (paid out on 31 January: 28 February, 31 March, 30 April ...; see :mod:`loanmath.dates`).
+  Counting each date from ``start`` rather than from the first due date keeps the day from drifting to
+  the 28th after February.
 * An up-front fee is deducted at disbursement: the borrower receives principal - upfront_fee but owes,
   and pays interest on, the whole principal.
 * Interest for a month = balance at the start of the month * annual_rate / 12, rounded half up to the
@@ -25,10 +28,12 @@ The loan, as a loan officer would check it:
 Extra payments:
 
 * ``extra_monthly`` is paid with every regular payment; each lump sum is paid with the regular payment
-  of the first due date on or after its date (several lump sums may share a due date). Extra money goes
-  straight to principal, after that month's regular payment, and never more than the balance then left:
-  the month the loan is cleared, the extra shrinks to what was still owed, and a lump sum dated after
-  that is not paid at all.
+  of the first due date on or after its date (several lump sums may share a due date): a lump sum dated
+  2 March, 31 March or 1 April all count as paid with the instalment due 1 April, and until then the
+  month's interest is charged on the whole balance (the planner does not count interest by the day).
+  Extra money goes straight to principal, after that month's regular payment, and never more than the
+  balance then left: the month the loan is cleared, the extra shrinks to what was still owed, and a
+  lump sum dated after that is not paid at all.
 * SHORTEN_TERM: the regular payment stays as it was, so more of each payment repays principal and the
   loan ends early. For 等额本息 the monthly payment stays; for 等额本金 and 等本等息 the monthly
   principal stays; for 先息后本 the payment stays at the first month's interest (P * annual_rate / 12),
@@ -61,11 +66,16 @@ Totals and the APR:
   total_paid = sum of all payments + upfront_fee = principal + total_interest + total_fees.
 * The APR is the IRR of the borrower's real cash flows (the PBOC's 2021 rule, see :mod:`loanmath.apr`):
   +(principal - upfront_fee) on ``start``, then -payment (extras included) on each due date, one month
-  apart. Nominal APR = monthly IRR * 12; effective APR = (1 + monthly IRR) ** 12 - 1. Both are fractions
-  (0.1727 is 17.27 %), to 12 decimal places. A zero-rate loan without an up-front fee has an APR of 0.
+  apart (every period counts as a twelfth of a year, as the interest does). Nominal APR = monthly
+  IRR * 12; effective APR = (1 + monthly IRR) ** 12 - 1. Both are fractions (0.1727 is 17.27 %), to 12
+  decimal places. A zero-rate loan without an up-front fee has an APR of 0.
 * The baseline is the same loan with no extras. months_saved = baseline months - months;
   interest_saved = (baseline interest + baseline fees) - (interest + fees), i.e. interest and monthly
   fees saved (the up-front fee is the same in both and cancels out).
+* LOWER_PAYMENT's new payment: the regular payment of the month after the first re-levelling (the
+  month after the first extra is paid), against the baseline's regular payment that month. None when
+  nothing is re-levelled before the last month (no extras, SHORTEN_TERM, or an extra only with the last
+  two payments).
 """
 
 import decimal
@@ -116,7 +126,8 @@ class ExtraEffect(StrEnum):
 
 @dataclass(frozen=True)
 class LumpSum:
-    """A one-off extra payment, made with the regular payment of the first due date on or after ``on``."""
+    """A one-off extra payment dated ``on``, counted as paid with the regular payment of the first due
+    date on or after ``on`` (see the module docstring)."""
 
     on: date
     amount: Decimal
@@ -135,7 +146,7 @@ class PlanInput:
     principal: the amount borrowed, 100.00 to 10,000,000.00 yuan.
     months: the term, 1 to 360 monthly instalments.
     method: how it is repaid (:class:`PlanMethod`).
-    start: the disbursement date; the first instalment falls due one month later.
+    start: the disbursement date; instalment n falls due n months later (``due_dates``).
     annual_rate: the yearly interest rate as a fraction (0.06 = 6 %), 0 to 1, for the three interest
         methods; must be 0 for a flat-fee plan.
     monthly_fee_rate: FLAT_FEE only: the fraction of the ORIGINAL principal charged every month
@@ -205,18 +216,27 @@ class PlanInput:
             object.__setattr__(self, name, quantize(getattr(self, name)))
 
     @property
+    def due_dates(self) -> tuple[date, ...]:
+        """Every due date: ``start`` plus 1, 2, ..., months months.
+
+        Each is counted from ``start``, not from the due date before: paid out on 31 January 2024, the
+        loan falls due on 29 February, 31 March, 30 April, 31 May ...
+        """
+        return monthly_due_dates(self.start, self.months + 1)[1:]
+
+    @property
     def first_due_date(self) -> date:
         """One month after the disbursement date."""
         return add_months(self.start, 1)
 
     @property
     def last_due_date(self) -> date:
-        """The first due date plus months - 1 months: the latest date a lump sum may carry.
+        """``start`` plus ``months`` months: the last instalment, and the latest date a lump sum may carry."""
+        return add_months(self.start, self.months)
 
-        Counted from the first due date, not from ``start``: paid out on 31 January 2024 over 2 months,
-        the loan falls due on 29 February and 29 March, not 31 March.
-        """
-        return add_months(self.first_due_date, self.months - 1)
+    def paid_with(self, lump_sum: LumpSum) -> int:
+        """The period whose regular payment ``lump_sum`` is paid with: the first due date on or after it."""
+        return bisect_left(self.due_dates, lump_sum.on) + 1
 
 
 @dataclass(frozen=True)
@@ -257,6 +277,9 @@ class PlanResult:
     months_saved, interest_saved: baseline minus this plan; interest_saved includes monthly fees saved.
         Under LOWER_PAYMENT a tiny extra can make interest_saved negative by a few cents (module
         docstring); under SHORTEN_TERM it never is.
+    new_payment, new_payment_from, baseline_payment_then: LOWER_PAYMENT only (else None): the regular
+        payment of the month after the first re-levelling, its due date, and the baseline's regular
+        payment that month (module docstring).
     """
 
     input: PlanInput
@@ -272,6 +295,9 @@ class PlanResult:
     baseline_months: int
     baseline_total_interest: Decimal
     baseline_total_fees: Decimal
+    new_payment: Decimal | None = None
+    new_payment_from: date | None = None
+    baseline_payment_then: Decimal | None = None
     months_saved: int = field(init=False)
     interest_saved: Decimal = field(init=False)
 
@@ -302,6 +328,7 @@ def plan_simulate(plan: PlanInput) -> PlanResult:
         ) from error
     total_interest = sum((line.interest for line in lines), ZERO)
     total_fees = sum((line.fees for line in lines), plan.upfront_fee)
+    new_month = _first_relevelled_month(plan, lines) if has_extras else None
     return PlanResult(
         input=plan,
         lines=lines,
@@ -316,7 +343,21 @@ def plan_simulate(plan: PlanInput) -> PlanResult:
         baseline_months=len(baseline),
         baseline_total_interest=sum((line.interest for line in baseline), ZERO),
         baseline_total_fees=sum((line.fees for line in baseline), plan.upfront_fee),
+        new_payment=lines[new_month].regular_payment if new_month is not None else None,
+        new_payment_from=lines[new_month].due_date if new_month is not None else None,
+        baseline_payment_then=baseline[new_month].regular_payment if new_month is not None else None,
     )
+
+
+def _first_relevelled_month(plan: PlanInput, lines: tuple[PlanLine, ...]) -> int | None:
+    """LOWER_PAYMENT: the index of the line after the first with an extra, unless it is the term's last."""
+    if plan.extra_effect is not ExtraEffect.LOWER_PAYMENT:
+        return None
+    for index, line in enumerate(lines):
+        if line.extra > 0 and line.balance > 0:
+            after = index + 1
+            return after if after < min(len(lines), plan.months - 1) else None
+    return None
 
 
 def _enum_member(enum: type[_Choice], name: str, value: object) -> _Choice:
@@ -351,13 +392,18 @@ def _baseline_lines(plan: PlanInput) -> tuple[PlanLine, ...]:
             method=method,
         )
     )
-    return tuple(_plan_line(instalment, fee) for instalment in schedule.instalments)
+    # build_schedule counts its dates from the first due date; the money does not depend on the calendar,
+    # so the lines take the plan's own dates, counted from the start (module docstring).
+    return tuple(
+        _plan_line(instalment, fee, due_date)
+        for instalment, due_date in zip(schedule.instalments, plan.due_dates, strict=True)
+    )
 
 
-def _plan_line(instalment: Instalment, fee: Decimal) -> PlanLine:
+def _plan_line(instalment: Instalment, fee: Decimal, due_date: date) -> PlanLine:
     return PlanLine(
         period=instalment.number,
-        due_date=instalment.due_date,
+        due_date=due_date,
         payment=instalment.payment + fee,
         principal=instalment.principal,
         interest=instalment.interest,
@@ -421,18 +467,18 @@ class _Relevel:
             return quantize(balance / months_left)
 
 
-def _extras_by_period(plan: PlanInput, due_dates: tuple[date, ...]) -> list[Decimal]:
+def _extras_by_period(plan: PlanInput) -> list[Decimal]:
     """The extra money offered on each due date (index = period): extra_monthly plus its lump sums."""
     extras = [plan.extra_monthly] * (plan.months + 1)
     for lump_sum in plan.lump_sums:
-        extras[bisect_left(due_dates, lump_sum.on) + 1] += lump_sum.amount
+        extras[plan.paid_with(lump_sum)] += lump_sum.amount
     return extras
 
 
 def _lines_with_extras(plan: PlanInput, *, level: Decimal) -> tuple[PlanLine, ...]:
     """The plan month by month with its extras (the rules are in the module docstring)."""
-    due_dates = monthly_due_dates(plan.first_due_date, plan.months)
-    extras = _extras_by_period(plan, due_dates)
+    due_dates = plan.due_dates
+    extras = _extras_by_period(plan)
     fee = _flat_fee(plan) if plan.method is PlanMethod.FLAT_FEE else ZERO
     level_is_payment = _pays_a_level_payment(plan.method)
     relevel = _Relevel(plan) if plan.extra_effect is ExtraEffect.LOWER_PAYMENT else None

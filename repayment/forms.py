@@ -105,6 +105,9 @@ class PlanForm(forms.Form):
             self.fields[f"lump_{slot}_on"] = forms.DateField(
                 label=_("One-off payment %(n)s: date") % {"n": slot},
                 required=False,
+                help_text=_("Counted as paid with the next instalment on or after this date.")
+                if slot == 1
+                else "",
                 input_formats=["%Y-%m-%d"],
                 widget=forms.DateInput(attrs={"type": "date"}),
             )
@@ -141,11 +144,7 @@ class PlanForm(forms.Form):
                 self.add_error(
                     f"lump_{slot}_amount" if on else f"lump_{slot}_on", _("Give both a date and an amount.")
                 )
-            elif (
-                on
-                and months
-                and not (start < on <= loanmath.add_months(loanmath.add_months(start, 1), months - 1))
-            ):
+            elif on and months and not (start < on <= loanmath.add_months(start, months)):
                 self.add_error(f"lump_{slot}_on", _("Choose a date within the loan's term."))
         return data
 

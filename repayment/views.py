@@ -38,6 +38,19 @@ def _export(
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
+def _replaced(base: QueryDict, values: dict[str, str]) -> QueryDict:
+    """A mutable copy of ``base`` with each of ``values`` as its key's only value."""
+    query = base.copy()
+    for key, value in values.items():
+        query[key] = value  # QueryDict's item assignment replaces; update() would add a second value
+    return query
+
+
+def _export_links(base: QueryDict) -> dict[str, str]:
+    """The CSV and JSON links of a page: its query with format set (any format already there replaced)."""
+    return {name: _replaced(base, {"format": name}).urlencode() for name in ("csv", "json")}
+
+
 def _invalid_export(forms: list[PlanForm]) -> JsonResponse:
     errors = {form.prefix or "plan": json.loads(form.errors.as_json()) for form in forms if form.errors}
     return JsonResponse({"errors": errors}, status=400, json_dumps_params={"ensure_ascii": False})
@@ -72,7 +85,10 @@ def plan(request: HtmxHttpRequest) -> HttpResponse:
     view = _simulate(form) if form.is_valid() else None
     if request.GET.get("format") in {"csv", "json"}:
         return _export(request, [view.result], None) if view else _invalid_export([form])
-    return _render(request, "repayment/plan.html", {"form": form, "view": view})
+    base = request.GET if bound else _replaced(QueryDict(), _initial_query(PlanForm(today=today)))
+    return _render(
+        request, "repayment/plan.html", {"form": form, "view": view, "exports": _export_links(base)}
+    )
 
 
 def _initial_query(
@@ -92,11 +108,10 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
     """Up to three plans side by side (parameters p1-*, p2-*, p3-*; the third is optional)."""
     today = business_date_today()
     if not any(key.startswith("p1-") for key in request.GET):
-        query = QueryDict(mutable=True)
+        defaults: dict[str, str] = {}
         for prefix in COMPARE_PREFIXES[:2]:
-            query.update(_initial_query(PlanForm(today=today), prefix))
-        query.update(COMPARE_DEFAULTS)
-        data: QueryDict = query
+            defaults.update(_initial_query(PlanForm(today=today), prefix))
+        data = _replaced(QueryDict(), {**defaults, **COMPARE_DEFAULTS})
     else:
         data = request.GET
     used = [p for p in COMPARE_PREFIXES if any(key.startswith(f"{p}-") for key in data)]
@@ -112,9 +127,8 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
     bars = selectors.compare_bars(complete, labels) if len(complete) == len(forms) else ()
     add_third = None
     if len(forms) < 3:
-        query = data.copy()
-        query.update(_initial_query(PlanForm(today=today), "p3", {"p3-months": "36"}))
-        add_third = query.urlencode()
+        third = _initial_query(PlanForm(today=today), "p3", {"p3-months": "36"})
+        add_third = _replaced(data, third).urlencode()
     return _render(
         request,
         "repayment/compare.html",
@@ -124,7 +138,7 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
             "bars": bars,
             "chart_height": len(bars) * 12,
             "add_third": add_third,
-            "query": data.urlencode(),
+            "exports": _export_links(data),
             "complete": len(complete) == len(forms),
         },
     )
@@ -133,15 +147,21 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def my_loans(request: HtmxHttpRequest) -> HttpResponse:
-    """All the borrower's loans together: a monthly budget, and which loan to clear first."""
+    """All the borrower's loans together, from where each stands today: what is overdue first, then a
+    monthly budget over their own due dates, and which loan to clear first. ``format=csv``/``json``
+    exports the chosen plan (with the regular payments as the budget if none is given)."""
     today = business_date_today()
     debts = selectors.borrower_debts_for_planning(user=request.user, today=today)
     references = [debt.key for debt in debts]
     minimum = sum((debt.minimum_payment for debt in debts), loanmath.ZERO)
+    export = request.GET.get("format") in {"csv", "json"}
     bound = "budget" in request.GET
-    form = DebtsForm(request.GET if bound else None, references=references, initial={"budget": minimum})
+    initial = {"budget": f"{minimum:.2f}", "strategy": loanmath.Strategy.AVALANCHE.value}
+    missing = {name: value for name, value in initial.items() if name not in request.GET}
+    data = _replaced(request.GET, missing) if export else request.GET
+    form = DebtsForm(data if bound or export else None, references=references, initial=initial)
     result: selectors.DebtsView | None = None
-    if debts and bound and form.is_valid():
+    if debts and (bound or export) and form.is_valid():
         try:
             result = selectors.debts_view(
                 debts=debts,
@@ -152,5 +172,35 @@ def my_loans(request: HtmxHttpRequest) -> HttpResponse:
             )
         except ApplicationError as error:
             form.add_error("budget", error.message)
-    context = {"form": form, "debts": debts, "minimum": minimum, "result": result}
+    if export:
+        return _debts_export(request, form, result)
+    context = {
+        "form": form,
+        "debts": debts,
+        "minimum": minimum,
+        "due_now": sum((debt.due_now for debt in debts), loanmath.ZERO),
+        "result": result,
+        "exports": _export_links(request.GET) if result else None,
+    }
     return _render(request, "repayment/my_loans.html", context)
+
+
+def _debts_export(
+    request: HtmxHttpRequest, form: DebtsForm, result: selectors.DebtsView | None
+) -> HttpResponse:
+    if result is None:
+        errors = (
+            json.loads(form.errors.as_json())
+            if form.errors
+            else {
+                "__all__": [
+                    {"message": _("You have no open loans linked to your account."), "code": "no_loans"}
+                ]
+            }
+        )
+        return JsonResponse({"errors": errors}, status=400, json_dumps_params={"ensure_ascii": False})
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(selectors.debts_csv(result), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="anxin-my-loans.csv"'
+        return response
+    return JsonResponse(selectors.debts_json(result), json_dumps_params={"ensure_ascii": False})

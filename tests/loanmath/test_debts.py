@@ -1,3 +1,4 @@
+import calendar
 from datetime import date
 from decimal import ROUND_UP, Decimal
 
@@ -422,3 +423,123 @@ def test_with_a_budget_barely_above_the_interest_the_order_decides_whether_debts
     assert [(key, month) for key, month, _ in avalanche.closes] == [("dear", 39), ("cheap", 64)]
     with pytest.raises(InvalidInputError, match="snowball"):
         debts_compare(debts=debts, monthly_budget=yuan("3.92"), start=START)
+
+
+# Real loans: what is due now first, then each loan's own due dates -------------------------------------
+
+
+def calendar_month_on(start: date, n: int) -> date:
+    """The independent oracle: start's day n months on, or that month's last day (calendar.monthrange)."""
+    year, month = divmod(start.year * 12 + start.month - 1 + n, 12)
+    return date(year, month + 1, min(start.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def test_months_counted_from_31_january_keep_the_31st_instead_of_drifting_to_the_28th() -> None:
+    plan = debts_plan(
+        debts=[CARD, HUABEI],
+        monthly_budget=yuan("800.00"),
+        strategy=Strategy.AVALANCHE,
+        start=date(2026, 1, 31),
+    )
+    assert [month.date for month in plan.months] == [
+        calendar_month_on(date(2026, 1, 31), n) for n in range(1, 11)
+    ]
+    assert [month.date for month in plan.months][:4] == [
+        date(2026, 2, 28),
+        date(2026, 3, 31),
+        date(2026, 4, 30),
+        date(2026, 5, 31),
+    ]
+
+
+OVERDUE = Debt(
+    key="late",
+    name="Late loan",
+    balance=yuan("3000.00"),
+    annual_rate=yuan("0.12"),
+    minimum_payment=yuan("1000.00"),
+    due_now=yuan("2255.15"),
+    due_dates=(date(2026, 12, 17), date(2027, 1, 17), date(2027, 2, 17)),
+)
+CURRENT = Debt(
+    key="current",
+    name="Current loan",
+    balance=yuan("2000.00"),
+    annual_rate=yuan("0.24"),
+    minimum_payment=yuan("500.00"),
+    due_dates=(date(2026, 12, 5), date(2027, 1, 5), date(2027, 2, 5), date(2027, 3, 5)),
+)
+
+
+def test_what_is_overdue_is_paid_first_on_the_start_date_then_each_loan_on_its_own_due_dates() -> None:
+    plan = debts_plan(
+        debts=[OVERDUE, CURRENT],
+        monthly_budget=yuan("2000.00"),
+        strategy=Strategy.AVALANCHE,
+        start=date(2026, 12, 1),
+    )
+
+    now, first, second = plan.months[:3]
+    assert (now.month, now.date, now.total_paid) == (0, date(2026, 12, 1), yuan("2255.15"))
+    assert dict(now.payments) == {"late": yuan("2255.15"), "current": yuan("0.00")}
+    assert dict(now.interest) == {"late": 0, "current": 0}
+    assert dict(now.balances) == {"late": yuan("3000.00"), "current": yuan("2000.00")}
+    assert plan.due_now == yuan("2255.15")
+    # Month 1: each loan on its own day; interest balance * rate / 12 (30.00 and 40.00); the 500.00 left
+    # after the minimums goes to the 24 % loan.
+    assert dict(first.due_dates) == {"late": date(2026, 12, 17), "current": date(2026, 12, 5)}
+    assert first.date == date(2026, 12, 17)
+    assert dict(first.interest) == {"late": yuan("30.00"), "current": yuan("40.00")}
+    assert dict(first.payments) == {"late": yuan("1000.00"), "current": yuan("1000.00")}
+    assert dict(second.due_dates) == {"late": date(2027, 1, 17), "current": date(2027, 1, 5)}
+    assert plan.total_paid == yuan("2255.15") + yuan("5000.00") + plan.total_interest
+    for month in plan.months[1:]:
+        assert month.total_paid <= plan.monthly_budget
+    closes = {key: (number, on) for key, number, on in plan.closes}
+    assert closes["current"][1] == dict(plan.months[closes["current"][0]].due_dates)["current"]
+    assert plan.debt_free_date == max(on for _, on in closes.values())
+
+
+def test_a_loan_with_everything_overdue_closes_in_month_0() -> None:
+    all_late = Debt(
+        key="all",
+        name="All late",
+        balance=yuan("0.00"),
+        annual_rate=yuan("0.1"),
+        minimum_payment=yuan("0.00"),
+        due_now=yuan("120.00"),
+    )
+    plan = debts_plan(debts=[all_late], monthly_budget=yuan("1.00"), strategy=Strategy.AVALANCHE, start=START)
+    assert [month.month for month in plan.months] == [0]
+    assert plan.closes == (("all", 0, START),)
+    assert (plan.debt_free_date, plan.total_paid) == (START, yuan("120.00"))
+
+
+def test_a_due_date_on_or_before_the_start_must_be_in_due_now() -> None:
+    with pytest.raises(InvalidInputError, match="due_now"):
+        debts_plan(
+            debts=[CURRENT],
+            monthly_budget=yuan("1000.00"),
+            strategy=Strategy.AVALANCHE,
+            start=date(2026, 12, 5),
+        )
+
+
+def test_after_its_last_due_date_a_debt_goes_on_monthly_from_it() -> None:
+    short = Debt(
+        key="s",
+        name="S",
+        balance=yuan("1000.00"),
+        annual_rate=yuan("0"),
+        minimum_payment=yuan("100.00"),
+        due_dates=(date(2026, 1, 31), date(2026, 2, 28)),
+    )
+    plan = debts_plan(
+        debts=[short], monthly_budget=yuan("100.00"), strategy=Strategy.AVALANCHE, start=date(2026, 1, 1)
+    )
+    assert [month.date for month in plan.months][:4] == [
+        date(2026, 1, 31),
+        date(2026, 2, 28),
+        date(2026, 3, 28),
+        date(2026, 4, 28),
+    ]

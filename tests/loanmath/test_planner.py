@@ -1,7 +1,10 @@
+import calendar
+import math
 import time
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import numpy_financial as npf
 import pytest
@@ -332,12 +335,45 @@ def test_a_lump_sum_on_the_last_due_date_is_allowed() -> None:
     assert plan(lump_sums=(LumpSum(on=date(2025, 1, 15), amount=yuan("1.00")),)).lump_sums
 
 
-def test_the_term_ends_on_the_last_due_date_counted_from_the_first_not_from_the_start() -> None:
-    # Paid out 31 January 2024 over 2 months: due 29 February and 29 March; 31 March is outside.
+def test_the_term_ends_on_the_start_day_of_the_last_month_not_on_a_drifted_day() -> None:
+    # Paid out 31 January 2024 over 2 months: due 29 February and 31 March (not 29 March); 1 April is out.
     month_end = plan(start=date(2024, 1, 31), months=2)
-    assert (month_end.first_due_date, month_end.last_due_date) == (date(2024, 2, 29), date(2024, 3, 29))
+    assert (month_end.first_due_date, month_end.last_due_date) == (date(2024, 2, 29), date(2024, 3, 31))
+    assert replace(month_end, lump_sums=(LumpSum(on=date(2024, 3, 31), amount=yuan("1.00")),)).lump_sums
     with pytest.raises(InvalidInputError, match="outside the term"):
-        replace(month_end, lump_sums=(LumpSum(on=date(2024, 3, 31), amount=yuan("1.00")),))
+        replace(month_end, lump_sums=(LumpSum(on=date(2024, 4, 1), amount=yuan("1.00")),))
+
+
+def calendar_due_date(start: date, n: int) -> date:
+    """The independent oracle: start's day in the month n months on, or that month's last day."""
+    year, month = divmod(start.year * 12 + start.month - 1 + n, 12)
+    return date(year, month + 1, min(start.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def test_a_plan_paid_out_on_31_january_falls_due_on_the_31st_whenever_the_month_has_one() -> None:
+    for extras in ({}, {"extra_monthly": yuan("100.00")}):
+        result = plan_simulate(plan(start=date(2026, 1, 31), **extras))
+        assert [line.due_date for line in result.lines][:4] == [
+            date(2026, 2, 28),
+            date(2026, 3, 31),
+            date(2026, 4, 30),
+            date(2026, 5, 31),
+        ]
+    assert plan_simulate(plan(start=date(2026, 1, 31))).lines[-1].due_date == date(2027, 1, 31)
+
+
+@examples(150)
+@given(start=days_in(date(2000, 1, 1), date(2060, 12, 31)), months=st.integers(1, 360), extra=st.booleans())
+def test_every_due_date_is_the_start_day_in_its_month_by_calendar_monthrange(
+    start: date, months: int, extra: bool
+) -> None:
+    result = plan_simulate(
+        plan(start=start, months=months, extra_monthly=yuan("5.00") if extra else yuan("0"))
+    )
+    assert [line.due_date for line in result.lines] == [
+        calendar_due_date(start, n) for n in range(1, len(result.lines) + 1)
+    ]
+    assert result.input.last_due_date == calendar_due_date(start, months)
 
 
 def test_an_up_front_fee_of_nearly_the_whole_loan_is_refused_rather_than_crashing_the_apr() -> None:
@@ -427,10 +463,15 @@ def test_without_extras_the_lines_are_build_schedules_to_the_cent(plan: PlanInpu
         )
     )
     fee = (plan.principal * plan.monthly_fee_rate).quantize(yuan("0.01"), rounding=ROUND_HALF_UP)
+    # The money is build_schedule's to the cent; the dates count from the start (build_schedule counts
+    # them from its first due date, which drifts after a short month).
     assert [
         (line.due_date, line.principal, line.interest, line.payment - line.fees, line.balance)
         for line in result.lines
-    ] == [(i.due_date, i.principal, i.interest, i.payment, i.balance_after) for i in schedule.instalments]
+    ] == [
+        (calendar_due_date(plan.start, i.number), i.principal, i.interest, i.payment, i.balance_after)
+        for i in schedule.instalments
+    ]
     assert {line.fees for line in result.lines} == {fee if flat else Decimal(0)}
     assert (result.months, result.months_saved, result.interest_saved) == (plan.months, 0, Decimal(0))
 
@@ -597,3 +638,129 @@ def test_the_apr_of_long_plans_is_numpy_financial_irr_times_12(months: int) -> N
         )
         flows = [float(result.amount_received)] + [-float(line.payment) for line in result.lines]
         assert abs(float(result.apr_nominal) - 12 * npf.irr(flows)) < 0.0001
+
+
+# An independent oracle for extra payments: exact fractions, the module docstring's rules ---------------
+
+
+def _half_up(amount: Fraction) -> Fraction:
+    """To the cent, half up (amounts here are never negative)."""
+    return Fraction(math.floor(amount * 100 + Fraction(1, 2)), 100)
+
+
+def oracle_equal_instalment(
+    *,
+    principal: str,
+    annual_rate: str,
+    months: int,
+    start: date,
+    lumps: dict[date, str],
+    lower_payment: bool,
+) -> list[tuple[date, Fraction, Fraction, Fraction]]:
+    """(due date, payment, interest, balance after) each month of a 等额本息 plan with lump sums.
+
+    A lump sum goes with the first due date on or after its date, after that month's regular payment;
+    under LOWER_PAYMENT the balance left is spread again over the months left by the annuity formula.
+    """
+    rate = Fraction(annual_rate) / 12
+    balance = Fraction(principal)
+
+    def annuity(amount: Fraction, count: int) -> Fraction:
+        return _half_up(amount * rate / (1 - (1 + rate) ** -count))
+
+    level = annuity(balance, months)
+    due_dates = [calendar_due_date(start, n) for n in range(1, months + 1)]
+    extra_on = [Fraction(0)] * months
+    for on, amount in lumps.items():
+        extra_on[next(i for i, due in enumerate(due_dates) if due >= on)] += Fraction(amount)
+    lines = []
+    for index, due in enumerate(due_dates):
+        interest = _half_up(balance * rate)
+        principal_part = balance if index == months - 1 else min(level - interest, balance)
+        extra = min(extra_on[index], balance - principal_part)
+        balance -= principal_part + extra
+        lines.append((due, principal_part + interest + extra, interest, balance))
+        if balance == 0:
+            break
+        if lower_payment and extra:
+            level = annuity(balance, months - index - 1)
+    return lines
+
+
+def as_fractions(result: PlanResult) -> list[tuple[date, Fraction, Fraction, Fraction]]:
+    return [
+        (line.due_date, Fraction(line.payment), Fraction(line.interest), Fraction(line.balance))
+        for line in result.lines
+    ]
+
+
+@pytest.mark.parametrize("effect", list(ExtraEffect))
+@pytest.mark.parametrize("on", [date(2026, 3, 2), date(2026, 3, 31), date(2026, 4, 1)])
+def test_a_lump_sum_dated_2_march_31_march_or_1_april_is_paid_with_the_1_april_instalment(
+    on: date, effect: ExtraEffect
+) -> None:
+    # Paid out 1 January 2026: due 1 February, 1 March, 1 April ... The lump sum dated any day from
+    # 2 March to 1 April is counted as paid on 1 April, as the page, CSV and JSON say; checked against
+    # the exact-fraction oracle, not the planner's own arithmetic.
+    lump = LumpSum(on=on, amount=yuan("3000.00"))
+    plan_input = plan(start=date(2026, 1, 1), lump_sums=(lump,), extra_effect=effect)
+    result = plan_simulate(plan_input)
+
+    assert plan_input.paid_with(lump) == 3
+    assert result.lines[2].due_date == date(2026, 4, 1)
+    assert [line.extra for line in result.lines[:4]] == [0, 0, yuan("3000.00"), 0]
+    assert as_fractions(result) == oracle_equal_instalment(
+        principal="12000.00",
+        annual_rate="0.12",
+        months=12,
+        start=date(2026, 1, 1),
+        lumps={on: "3000.00"},
+        lower_payment=effect is ExtraEffect.LOWER_PAYMENT,
+    )
+
+
+def test_a_lump_sum_dated_on_a_due_date_is_paid_with_that_instalment_not_the_next() -> None:
+    result = plan_simulate(
+        plan(start=date(2026, 1, 1), lump_sums=(LumpSum(date(2026, 3, 1), yuan("3000.00")),))
+    )
+    assert [line.extra for line in result.lines[:3]] == [0, yuan("3000.00"), 0]
+    assert as_fractions(result) == oracle_equal_instalment(
+        principal="12000.00",
+        annual_rate="0.12",
+        months=12,
+        start=date(2026, 1, 1),
+        lumps={date(2026, 3, 1): "3000.00"},
+        lower_payment=False,
+    )
+
+
+def test_a_lower_payment_shows_the_new_payment_against_the_old_one_and_keeps_the_term() -> None:
+    # 12,000.00 at 12 % over 12 months pays 1,066.19; 3,000.00 paid with the 1 April instalment leaves
+    # 6,775.47 (oracle) spread over the 9 months left: a new payment from 1 May.
+    lumps = (LumpSum(on=date(2026, 3, 15), amount=yuan("3000.00")),)
+    result = plan_simulate(
+        plan(start=date(2026, 1, 1), lump_sums=lumps, extra_effect=ExtraEffect.LOWER_PAYMENT)
+    )
+    oracle = oracle_equal_instalment(
+        principal="12000.00",
+        annual_rate="0.12",
+        months=12,
+        start=date(2026, 1, 1),
+        lumps={date(2026, 3, 15): "3000.00"},
+        lower_payment=True,
+    )
+
+    assert (result.payment, result.baseline_payment_then) == (yuan("1066.19"), yuan("1066.19"))
+    assert result.new_payment_from == date(2026, 5, 1)
+    assert result.new_payment is not None
+    assert Fraction(result.new_payment) == oracle[3][1] < Fraction("1066.19")
+    assert result.new_payment == result.lines[4].payment  # the same every month until the last
+    assert (result.months, result.months_saved) == (12, 0)
+    assert result.lines[-1].due_date == date(2027, 1, 1)
+    assert result.interest_saved > 0
+
+
+def test_shortening_the_term_has_no_new_payment() -> None:
+    result = plan_simulate(plan(lump_sums=(LumpSum(on=date(2024, 3, 15), amount=yuan("3000.00")),)))
+    assert (result.new_payment, result.new_payment_from, result.baseline_payment_then) == (None, None, None)
+    assert result.months_saved > 0

@@ -1,5 +1,6 @@
 """The planner pages: open to everyone, shareable URLs, exports, limits, and a borrower's own loans."""
 
+import calendar
 import csv
 import io
 import json
@@ -8,10 +9,15 @@ from decimal import Decimal
 
 import numpy_financial as npf
 import pytest
+from django.core.management import call_command
+from django.http import QueryDict
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import User
 from borrowers import services
+from borrowers.models import Instalment
+from borrowers.selectors import borrower_loan_cards
 from tests.borrowers.factories import make_borrower, make_loan, make_product
 from tests.conftest import make_user
 
@@ -54,7 +60,17 @@ def test_the_same_url_gives_the_schedule_as_csv(client: Client) -> None:
 
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert list(rows[0]) == ["period", "due_date", "payment", "principal", "interest", "fees", "balance"]
+    assert list(rows[0]) == [
+        "period",
+        "due_date",
+        "payment",
+        "principal",
+        "interest",
+        "fees",
+        "balance",
+        "extra",
+        "one_off_dated",
+    ]
     assert len(rows) == 12
     assert rows[0] == {
         "period": "1",
@@ -64,6 +80,8 @@ def test_the_same_url_gives_the_schedule_as_csv(client: Client) -> None:
         "interest": "0.00",
         "fees": "80.00",
         "balance": "9166.67",
+        "extra": "0.00",
+        "one_off_dated": "",
     }
     assert sum(Decimal(row["principal"]) for row in rows) == Decimal("10000.00")
     assert rows[-1]["balance"] == "0.00"
@@ -242,13 +260,13 @@ def test_both_rates_filled_in_use_only_the_one_the_method_needs(client: Client) 
 
 
 def test_a_lump_sum_on_the_last_due_date_of_a_month_end_loan_is_accepted(client: Client) -> None:
-    # Paid out 31 Jan 2026: the first payment is due 28 Feb, the 12th on 28 Jan 2027 (the planner
-    # counts months from the first due date). A lump sum that day is in the term; a day later is not.
-    params = {**FLAT, "start": "2026-01-31", "lump_1_on": "2027-01-28", "lump_1_amount": "100"}
+    # Paid out 31 Jan 2026: the first payment is due 28 Feb, the 12th on 31 Jan 2027 (each due date is
+    # the start's day in its month). A lump sum that day is in the term; a day later is not.
+    params = {**FLAT, "start": "2026-01-31", "lump_1_on": "2027-01-31", "lump_1_amount": "100"}
     response = client.get(PLAN, params)
 
     assert response.context["view"] is not None
-    late = client.get(PLAN, {**params, "lump_1_on": "2027-01-29"})
+    late = client.get(PLAN, {**params, "lump_1_on": "2027-02-01"})
     assert "lump_1_on" in late.context["form"].errors
 
 
@@ -270,3 +288,187 @@ def test_a_start_date_far_from_today_gets_a_message_not_a_500(client: Client, st
         response = client.get(url, params)
         assert response.status_code == 200
     assert "start" in client.get(PLAN, {**FLAT, "start": start}).context["form"].errors
+
+
+# Issue 8: due dates, lower payment, one-off payments, my loans from their real position, clean links --
+
+
+def calendar_due_date(start: date, n: int) -> date:
+    year, month = divmod(start.year * 12 + start.month - 1 + n, 12)
+    return date(year, month + 1, min(start.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def test_a_plan_paid_out_on_31_january_falls_due_on_the_last_day_of_short_months_only(client: Client) -> None:
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(PLAN, {**FLAT, "start": "2026-01-31", "format": "csv"}).content.decode())
+        )
+    )
+
+    assert [row["due_date"] for row in rows] == [
+        calendar_due_date(date(2026, 1, 31), n).isoformat() for n in range(1, 13)
+    ]
+    assert [row["due_date"] for row in rows][:4] == ["2026-02-28", "2026-03-31", "2026-04-30", "2026-05-31"]
+    assert rows[-1]["due_date"] == "2027-01-31"
+
+
+LOWER = {
+    "principal": "12000",
+    "method": "equal_instalment",
+    "annual_rate": "12",
+    "months": "12",
+    "start": "2026-01-01",
+    "extra_effect": "lower_payment",
+    "lump_1_on": "2026-03-15",
+    "lump_1_amount": "3000",
+}
+
+
+def test_lowering_the_payment_shows_the_new_payment_and_what_it_saves_not_0_months(client: Client) -> None:
+    response = client.get(PLAN, LOWER)
+    html = response.content.decode()
+    result = response.context["view"].result
+
+    assert result.new_payment < result.payment == Decimal("1066.19")
+    headline = html.split('class="plan-payment"')[1].split("<")[0]
+    assert headline.strip(" >") == f"¥{result.new_payment:,.2f}"
+    assert "2026年5月1日起" in html
+    assert "原为 ¥1,066.19" in html
+    assert f"节省利息和费用 ¥{result.interest_saved:,.2f}" in html
+    assert "期限不变" in html
+    assert "0 个月" not in html
+    body = json.loads(client.get(PLAN, {**LOWER, "format": "json"}).content)
+    assert body["summary"]["new_payment"] == f"{result.new_payment:.2f}"
+    assert body["summary"]["new_payment_from"] == "2026-05-01"
+    assert body["summary"]["months_saved"] == 0
+
+
+@pytest.mark.parametrize("on", ["2026-03-02", "2026-03-31", "2026-04-01"])
+def test_a_one_off_payment_is_said_to_go_with_the_next_instalment_and_the_csv_and_json_agree(
+    client: Client, on: str
+) -> None:
+    params = {**LOWER, "extra_effect": "shorten_term", "lump_1_on": on}
+    html = client.get(PLAN, params).content.decode()
+    rows = list(csv.DictReader(io.StringIO(client.get(PLAN, {**params, "format": "csv"}).content.decode())))
+    body = json.loads(client.get(PLAN, {**params, "format": "json"}).content)
+
+    dated = date.fromisoformat(on)
+    assert f"日期为 {dated.year}年{dated.month}月{dated.day}日" in html
+    assert "随第 3 期一起还，该期 2026年4月1日到期" in html
+    assert "视为随当天或之后的下一期还款一起支付" in html
+    assert [(row["due_date"], row["extra"], row["one_off_dated"]) for row in rows[1:4]] == [
+        ("2026-03-01", "0.00", ""),
+        ("2026-04-01", "3000.00", on),
+        ("2026-05-01", "0.00", ""),
+    ]
+    assert body["summary"]["one_off_payments"] == [
+        {
+            "dated": on,
+            "amount": "3000.00",
+            "paid_with_period": 3,
+            "due_date": "2026-04-01",
+            "after_payoff": False,
+        }
+    ]
+    # The same money whichever of the three dates: the words say why.
+    same = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(PLAN, {**params, "lump_1_on": "2026-04-01", "format": "csv"}).content.decode()
+            )
+        )
+    )
+    assert [{k: v for k, v in row.items() if k != "one_off_dated"} for row in rows] == [
+        {k: v for k, v in row.items() if k != "one_off_dated"} for row in same
+    ]
+
+
+def test_compare_links_carry_each_parameter_once(client: Client) -> None:
+    response = client.get(reverse("repayment:compare"))
+    html = response.content.decode()
+
+    links = [QueryDict(part.split('"')[0].replace("&amp;", "&")) for part in html.split('href="?')[1:]]
+    assert len(links) == 3  # add a third plan, CSV, JSON
+    for query in links:
+        assert all(len(query.getlist(key)) == 1 for key in query), query
+    assert [query["p2-months"] for query in links] == ["24", "24", "24"]
+    assert links[1]["format"] == "csv"
+
+
+def test_the_planners_export_links_replace_a_format_rather_than_add_one(client: Client) -> None:
+    html = client.get(PLAN, {**FLAT, "format": "html"}).content.decode()
+
+    links = [QueryDict(part.split('"')[0].replace("&amp;", "&")) for part in html.split('href="?')[1:]]
+    assert [query.getlist("format") for query in links] == [["csv"], ["json"]]
+
+
+def demo_borrower(client: Client) -> None:
+    call_command("seed_demo", verbosity=0)
+    client.force_login(User.objects.get(email="demo@anxin.example"))
+
+
+def test_my_loans_start_from_each_loans_real_position_arrears_first_then_its_own_due_dates(
+    client: Client,
+) -> None:
+    demo_borrower(client)
+    today = date(2026, 3, 31)
+    cards = {
+        card.reference: card
+        for card in borrower_loan_cards(user=User.objects.get(email="demo@anxin.example"), today=today)
+    }
+    late = cards["AX-DEMO-1002"]
+    assert late.days_past_due == 45
+    assert late.amount_due_today > 0
+
+    response = client.get(reverse("repayment:my_loans"), {"budget": "1", "strategy": "avalanche"})
+    minimum = response.context["minimum"]
+    response = client.get(reverse("repayment:my_loans"), {"budget": f"{minimum}", "strategy": "avalanche"})
+    result = response.context["result"]
+    html = response.content.decode()
+
+    assert result.due_now == (("AX-DEMO-1002", late.product_name, late.amount_due_today),)
+    assert result.payments[0].month == 0
+    assert result.payments[0].due_date == today
+    assert f"¥{late.amount_due_today:,.2f}" in html
+    # At the regular payments, the plan is each loan's own schedule: its real due dates, its interest
+    # (until the first loan's last month, whose few cents of rounding then go to the other).
+    months = min(
+        Instalment.objects.filter(loan__reference=reference, due_date__gt=today).count()
+        for reference in ("AX-DEMO-1001", "AX-DEMO-1002")
+    )
+    for reference in ("AX-DEMO-1001", "AX-DEMO-1002"):
+        schedule = [
+            (i.due_date, i.principal + i.interest, i.interest)
+            for i in Instalment.objects.filter(loan__reference=reference, due_date__gt=today).order_by(
+                "number"
+            )
+        ]
+        planned = [
+            (row.due_date, row.payment, row.interest)
+            for row in result.payments
+            if row.reference == reference and row.month > 0
+        ]
+        assert planned[: months - 1] == schedule[: months - 1]
+        assert planned[0][0] == cards[reference].next_due_date
+    assert result.chosen.debt_free_date < date(2027, 6, 1)
+
+
+def test_my_loans_export_csv_and_json_as_the_readme_says(client: Client) -> None:
+    demo_borrower(client)
+    url = reverse("repayment:my_loans")
+
+    csv_response = client.get(url, {"format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(csv_response.content.decode())))
+    body = json.loads(client.get(url, {"budget": "5000", "strategy": "snowball", "format": "json"}).content)
+    bad = client.get(url, {"budget": "1", "format": "json"})
+
+    assert csv_response["Content-Type"].startswith("text/csv")
+    assert list(rows[0]) == ["month", "due_date", "loan", "payment", "interest", "balance"]
+    assert (rows[0]["month"], rows[0]["due_date"], rows[0]["loan"]) == ("0", "2026-03-31", "AX-DEMO-1002")
+    assert {row["loan"] for row in rows} == {"AX-DEMO-1001", "AX-DEMO-1002"}
+    assert body["summary"]["strategy"] == "snowball"
+    assert body["summary"]["due_now"] == rows[0]["payment"]
+    assert body["schedule"][0] == rows[0]
+    assert Decimal(body["summary"]["total_paid"]) == sum(Decimal(row["payment"]) for row in body["schedule"])
+    assert bad.status_code == 400
+    assert "budget" in json.loads(bad.content)["errors"]
