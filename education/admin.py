@@ -8,6 +8,7 @@ table and four eyes whatever this admin shows. A lesson's text and quiz can be c
 import difflib
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -15,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from core.admin import AuditedModelAdmin
 from core.exceptions import ApplicationError
-from education import services
+from education import selectors, services
 from education.forms import LessonAdminForm, TransitionForm
 from education.models import Choice, Course, Lesson, LessonTag, LessonVersion, Question, RecommendationRule
 
@@ -41,7 +42,9 @@ class CourseAdmin(AuditedModelAdmin[Course]):
     search_fields = ("key", "title_zh_hans", "title_en")
 
 
-class LessonTagInline(admin.TabularInline[LessonTag, Lesson]):
+class LessonTagInline(admin.StackedInline[LessonTag, Lesson]):
+    """Stacked rather than tabular: each situation select and its delete box get their own label."""
+
     model = LessonTag
     extra = 1
 
@@ -64,6 +67,10 @@ class QuestionInline(admin.TabularInline[Question, Lesson]):
         return _draft(obj) and super().has_delete_permission(request, obj)
 
 
+# The editors' pages: underlined breadcrumbs (the admin's pale link colour alone does not mark a link).
+EDITOR_MEDIA = forms.Media(css={"all": ("css/education.css",)})
+
+
 @admin.register(Lesson)
 class LessonAdmin(AuditedModelAdmin[Lesson]):
     form = LessonAdminForm
@@ -72,15 +79,19 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
     list_select_related = ("course",)
     search_fields = ("title", "key", "summary")
     inlines = (LessonTagInline, QuestionInline)
-    readonly_fields = ("status", "publish_at", "review_comment", "editorial")
+    readonly_fields = ("status", "publish_at", "submission_comment", "review_comment", "editorial")
     fieldsets = (
-        (None, {"fields": ("editorial", "status", "publish_at", "review_comment")}),
+        (None, {"fields": ("editorial", "status", "publish_at", "submission_comment", "review_comment")}),
         (
             gettext_lazy("Where it goes"),
             {"fields": ("course", "key", "language", "order", "pass_mark_percent")},
         ),
         (gettext_lazy("Text"), {"fields": CONTENT_FIELDS}),
     )
+
+    @property
+    def media(self) -> forms.Media:
+        return super().media + EDITOR_MEDIA
 
     def get_readonly_fields(self, request: HttpRequest, obj: Lesson | None = None) -> Any:
         fields = tuple(super().get_readonly_fields(request, obj))
@@ -98,7 +109,7 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
     def editorial(self, obj: Lesson) -> str:
         if obj.pk is None:
             return _("Save the draft first; then preview it, see its versions and submit it for review.")
-        return format_html(
+        links = format_html(
             '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
             reverse("education:preview", args=[obj.pk]),
             _("Preview as a borrower"),
@@ -106,6 +117,18 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
             _("Review and publish"),
             reverse("admin:education_lesson_versions", args=[obj.pk]),
             _("Versions"),
+        )
+        problems = services.quiz_problems(lesson=obj)
+        if not problems:
+            return links
+        return format_html(
+            '{}<div class="errornote lesson-quiz-problems"><p>{}</p><ul>{}</ul></div>',
+            links,
+            _(
+                "Borrowers could not pass this quiz yet. Open each question (“Change”) and give it at least "
+                "two answers, exactly one of them right:"
+            ),
+            format_html_join("", "<li>{}</li>", ((problem,) for problem in problems)),
         )
 
     def save_model(self, request: HttpRequest, obj: Lesson, form: Any, change: bool) -> None:
@@ -159,6 +182,9 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
                     comment=form.cleaned_data["comment"],
                     publish_at=form.cleaned_data["publish_at"],
                 )
+            except services.QuizNotPassableError as error:
+                for sentence in (error.summary, *error.problems):
+                    form.add_error(None, sentence)
             except ApplicationError as error:
                 form.add_error(None, error.message)
             else:
@@ -174,6 +200,8 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
             template="admin/education/lesson/workflow.html",
             form=form,
             transitions=services.transitions_allowed(lesson=lesson, actor=request.user),
+            quiz_problems=services.quiz_problems(lesson=lesson),
+            history=selectors.lesson_history(lesson=lesson),
         )
 
     def versions_view(self, request: HttpRequest, lesson_id: int) -> HttpResponse:

@@ -1,10 +1,12 @@
 """Load the starter curriculum (education/curriculum/curriculum.json) as published lessons.
 
 Idempotent and respectful of editors: a course is matched by its key and a lesson by course, key and
-language; what exists is left exactly as it is, so a lesson an editor changed is never overwritten by a
-re-run. Only missing lessons are created, each with its quiz, tags and a first version. Default
-recommendation rules are added for a situation only when it has no rule yet (staff may have changed
-them). The file's shape:
+language. Missing lessons are created, each with its quiz, tags and a first version. A lesson nobody has
+touched since the loader wrote it (still published, its text exactly the loader's latest version, and no
+audit row of an editor's on it) is brought up to date with the file: its text as a new version, its quiz
+in place. Anything an editor changed, saved or moved through the workflow is left exactly as it is. A
+course is updated the same way while no editor has changed it in the admin. Default recommendation rules
+are added for a situation only when it has no rule yet (staff may have changed them). The file's shape:
 
     {"courses": [{"key", "order", "title": {"zh-hans", "en"}, "summary": {"zh-hans", "en"},
       "lessons": [{"key", "order", "minutes", "tags": [...],
@@ -14,13 +16,16 @@ them). The file's shape:
 """
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from core.exceptions import ApplicationError
+from core.models import AuditEvent
 from core.services import audit_record
 from education import clock
 from education.models import (
@@ -34,10 +39,14 @@ from education.models import (
     RecommendationRule,
     Situation,
 )
-from education.services import bodies_render
+from education.services import TEXT_FIELDS, bodies_render
 
 CURRICULUM_PATH = Path(__file__).resolve().parent / "curriculum" / "curriculum.json"
 LANGUAGE_CODES = ("zh-hans", "en")
+# The note on every version the loader writes; a lesson whose latest version has it, and whose text is
+# still that version's, has not been edited since.
+LOADER_NOTE = "Starter curriculum"
+REVISED_NOTE = "Starter curriculum, revised"
 
 # situation -> (course key, lesson key, priority); the lesson must exist for its rule to be made.
 DEFAULT_RULES: tuple[tuple[str, str, str, int], ...] = (
@@ -61,6 +70,8 @@ class LoadReport:
     lessons_created: int
     lessons_kept: int
     rules_created: int
+    lessons_revised: int = 0
+    courses_revised: int = 0
 
 
 class CurriculumError(ApplicationError):
@@ -112,41 +123,178 @@ def curriculum_load(*, data: Any, actor: Any = None) -> LoadReport:
     _check(data)
     now = clock.now()
     with transaction.atomic():
-        courses_created = 0
+        courses_created = courses_revised = 0
         wanted: list[tuple[Course, dict[str, Any], str]] = []
+        revise: list[tuple[Lesson, dict[str, Any], str]] = []
         kept = 0
         for spec in data["courses"]:
-            course, created = Course.objects.get_or_create(
-                key=spec["key"],
-                defaults={
-                    "order": spec.get("order", 1),
-                    "title_zh_hans": spec["title"]["zh-hans"],
-                    "title_en": spec["title"]["en"],
-                    "summary_zh_hans": (spec.get("summary") or {}).get("zh-hans", "")[:300],
-                    "summary_en": (spec.get("summary") or {}).get("en", "")[:300],
-                },
-            )
+            course, created = Course.objects.get_or_create(key=spec["key"], defaults=_course_texts(spec))
             courses_created += created
-            existing = set(Lesson.objects.filter(course=course).values_list("key", "language"))
+            if not created and _course_revise(course, spec):
+                courses_revised += 1
+            existing = {
+                (lesson.key, lesson.language): lesson
+                for lesson in Lesson.objects.filter(course=course).prefetch_related(
+                    "questions__choices", "versions"
+                )
+            }
+            untouched = _untouched(existing.values())
             for lesson in spec.get("lessons", []):
                 for language in (code for code in LANGUAGE_CODES if code in lesson):
-                    if (lesson["key"], language) in existing:
-                        kept += 1
-                    else:
+                    current = existing.get((lesson["key"], language))
+                    if current is None:
                         wanted.append((course, lesson, language))
-        bodies = bodies_render([lesson[language]["body"] for _course, lesson, language in wanted])
-        for (course, spec, language), body_html in zip(wanted, bodies, strict=True):
+                    elif current.pk in untouched and _differs(current, lesson, language):
+                        revise.append((current, lesson, language))
+                    else:
+                        kept += 1
+        bodies = bodies_render([lesson[language]["body"] for _where, lesson, language in [*wanted, *revise]])
+        for (course, spec, language), body_html in zip(wanted, bodies[: len(wanted)], strict=True):
             _lesson_create(course=course, spec=spec, language=language, body_html=body_html, now=now)
+        for (lesson, spec, language), body_html in zip(revise, bodies[len(wanted) :], strict=True):
+            _lesson_revise(lesson=lesson, spec=spec, language=language, body_html=body_html, actor=actor)
         rules = _rules_ensure()
         report = LoadReport(
             courses_created=courses_created,
             lessons_created=len(wanted),
             lessons_kept=kept,
             rules_created=rules,
+            lessons_revised=len(revise),
+            courses_revised=courses_revised,
         )
-        if wanted or rules or courses_created:
+        if wanted or revise or rules or courses_created or courses_revised:
             audit_record(action="curriculum.loaded", actor=actor, data=report.__dict__)
     return report
+
+
+def _course_texts(spec: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "order": spec.get("order", 1),
+        "title_zh_hans": spec["title"]["zh-hans"],
+        "title_en": spec["title"]["en"],
+        "summary_zh_hans": (spec.get("summary") or {}).get("zh-hans", "")[:300],
+        "summary_en": (spec.get("summary") or {}).get("en", "")[:300],
+    }
+
+
+def _edited_by_staff(model: type[Course] | type[Lesson], pks: Iterable[int]) -> set[int]:
+    """Which of these rows an editor has changed, saved or moved: any audit row on them but the loader's."""
+    return {
+        int(pk)
+        for pk in AuditEvent.objects.filter(
+            object_type=model._meta.label_lower, object_id__in=[str(pk) for pk in pks]
+        )
+        .exclude(Q(action__startswith="curriculum."))
+        .values_list("object_id", flat=True)
+    }
+
+
+def _course_revise(course: Course, spec: dict[str, Any]) -> bool:
+    texts = {name: value for name, value in _course_texts(spec).items() if name != "order"}
+    if all(getattr(course, name) == value for name, value in texts.items()):
+        return False
+    if _edited_by_staff(Course, [course.pk]):
+        return False
+    for name, value in texts.items():
+        setattr(course, name, value)
+    course.save(update_fields=list(texts))
+    audit_record(action="curriculum.course_revised", target=course, data={"fields": sorted(texts)})
+    return True
+
+
+def _untouched(lessons: Iterable[Lesson]) -> set[int]:
+    """The published lessons whose text is still the loader's latest version, with no editor's audit row."""
+    candidates = set()
+    for lesson in lessons:
+        latest = max(lesson.versions.all(), key=lambda version: version.number, default=None)
+        if (
+            lesson.status == Lesson.Status.PUBLISHED
+            and latest is not None
+            and latest.created_by_id is None
+            and latest.note in (LOADER_NOTE, REVISED_NOTE)
+            and lesson.published_version == latest.number
+            and all(getattr(lesson, name) == getattr(latest, name) for name in TEXT_FIELDS)
+        ):
+            candidates.add(lesson.pk)
+    return candidates - _edited_by_staff(Lesson, candidates)
+
+
+def _quiz_spec(spec: dict[str, Any], language: str) -> list[tuple[str, list[tuple[str, bool, str]]]]:
+    return [
+        (
+            item["question"].strip(),
+            [
+                (choice["text"].strip(), bool(choice.get("correct")), choice["explanation"].strip())
+                for choice in item["choices"]
+            ],
+        )
+        for item in spec[language].get("quiz", [])
+    ]
+
+
+def _quiz_rows(lesson: Lesson) -> list[tuple[str, list[tuple[str, bool, str]]]]:
+    return [
+        (question.text, [(c.text, c.is_correct, c.explanation) for c in question.choices.all()])
+        for question in lesson.questions.all()
+    ]
+
+
+def _differs(lesson: Lesson, spec: dict[str, Any], language: str) -> bool:
+    text = spec[language]
+    return (
+        lesson.title != text["title"].strip()
+        or lesson.summary != text["summary"].strip()
+        or lesson.minutes != spec.get("minutes", 5)
+        or lesson.body_markdown != text["body"]
+        or _quiz_rows(lesson) != _quiz_spec(spec, language)
+    )
+
+
+def _lesson_revise(
+    *, lesson: Lesson, spec: dict[str, Any], language: str, body_html: str, actor: Any
+) -> None:
+    """Bring an untouched lesson up to the file: its text as a new version (approved, as the first one
+    was), its quiz corrected in place when it has the same shape (so readers' progress and reviews stay),
+    else replaced."""
+    text = spec[language]
+    lesson.title = text["title"].strip()
+    lesson.summary = text["summary"].strip()
+    lesson.minutes = spec.get("minutes", 5)
+    lesson.body_markdown = text["body"]
+    lesson.body_html = body_html
+    latest = max(version.number for version in lesson.versions.all())
+    version = LessonVersion.objects.create(
+        lesson=lesson,
+        number=latest + 1,
+        title=lesson.title,
+        summary=lesson.summary,
+        minutes=lesson.minutes,
+        body_markdown=lesson.body_markdown,
+        note=REVISED_NOTE,
+    )
+    lesson.published_version = version.number
+    lesson.save()
+    wanted = _quiz_spec(spec, language)
+    questions = list(lesson.questions.all())
+    same_shape = [len(q.choices.all()) for q in questions] == [len(choices) for _text, choices in wanted]
+    if same_shape:
+        for question, (question_text, choices) in zip(questions, wanted, strict=True):
+            if question.text != question_text:
+                question.text = question_text
+                question.save(update_fields=["text"])
+            for choice, wanted_choice in zip(question.choices.all(), choices, strict=True):
+                if (choice.text, choice.is_correct, choice.explanation) != wanted_choice:
+                    choice.text, choice.is_correct, choice.explanation = wanted_choice
+                    choice.save(update_fields=["text", "is_correct", "explanation"])
+    else:
+        lesson.questions.all().delete()
+        _quiz_create(lesson, text)
+    audit_record(
+        action="curriculum.lesson_revised",
+        actor=actor,
+        target=lesson,
+        data={"version": version.number, "quiz": "corrected" if same_shape else "replaced"},
+    )
 
 
 def _lesson_create(
@@ -174,11 +322,16 @@ def _lesson_create(
         summary=lesson.summary,
         minutes=lesson.minutes,
         body_markdown=lesson.body_markdown,
-        note="Starter curriculum",
+        note=LOADER_NOTE,
     )
     LessonTag.objects.bulk_create(
         LessonTag(lesson=lesson, situation=tag) for tag in dict.fromkeys(spec.get("tags", []))
     )
+    _quiz_create(lesson, text)
+    return lesson
+
+
+def _quiz_create(lesson: Lesson, text: dict[str, Any]) -> None:
     for order, item in enumerate(text.get("quiz", []), start=1):
         question = Question.objects.create(lesson=lesson, order=order, text=item["question"].strip())
         Choice.objects.bulk_create(
@@ -191,7 +344,6 @@ def _lesson_create(
             )
             for n, choice in enumerate(item["choices"], start=1)
         )
-    return lesson
 
 
 def _rules_ensure() -> int:

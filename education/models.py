@@ -11,12 +11,16 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 # A lesson is a few minutes' reading; this is about 50 printed pages. Anything longer is a mistake or an
 # attack, and is refused before the Markdown renderer ever sees it.
 BODY_MAX_CHARS = 100_000
+# A quiz question a borrower can answer: at least two answers to choose from, exactly one of them right.
+# Without choices (or without a right one) nobody can pass the quiz, and the course can never be finished.
+MIN_CHOICES = 2
+RIGHT_CHOICES = 1
 
 
 class Situation(models.TextChoices):
@@ -109,6 +113,7 @@ class Lesson(models.Model):
     published_version = models.PositiveIntegerField(
         _("version last approved"), null=True, blank=True, editable=False
     )
+    submission_comment = models.TextField(_("editor's note for the reviewer"), blank=True, editable=False)
     review_comment = models.TextField(_("reviewer's comment"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -128,7 +133,10 @@ class Lesson(models.Model):
         indexes = [models.Index(fields=["status", "publish_at"])]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.language})"
+        return gettext("%(title)s (%(language)s)") % {
+            "title": self.title,
+            "language": self.get_language_display(),
+        }
 
 
 class LessonTag(models.Model):

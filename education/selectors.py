@@ -1,29 +1,33 @@
 """Reads for the learning pages: a fixed number of queries each, whatever the number of lessons or rows
 of progress, handed on as frozen dataclasses.
 
-A borrower sees a lesson while it is published and its publication time has passed, evaluated here at
-query time (`visible`), so a scheduled lesson appears on time with no job to run. Each lesson is shown
+A borrower sees a lesson while it is published, its publication time has passed and its quiz can be
+passed, evaluated here at query time (`visible`), so a scheduled lesson appears on time with no job to run
+and a lesson nobody could complete never appears, however it got published. Each lesson is shown
 in the reader's language, or in the other one (with a note) when it has not been translated yet.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.models import Loan
 from borrowers.selectors import LoanCard, borrower_loan_cards
+from core.models import AuditEvent
 from education import clock
 from education.models import (
+    MIN_CHOICES,
+    RIGHT_CHOICES,
     Choice,
     Course,
     Lesson,
@@ -33,7 +37,7 @@ from education.models import (
     ReviewItem,
     Situation,
 )
-from education.services import pass_mark_percent
+from education.services import TRANSITIONS, pass_mark_percent, quiz_problems
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -69,8 +73,16 @@ def reader_language() -> str:
 
 
 def visible(now: datetime, prefix: str = "") -> Q:
-    """Published, and its publication time has come."""
-    return Q(**{f"{prefix}status": Lesson.Status.PUBLISHED, f"{prefix}publish_at__lte": now})
+    """Published, its publication time has come, and no question of its quiz is unanswerable (the rule
+    education.services.quiz_problems explains to editors)."""
+    unanswerable = (
+        Question.objects.filter(lesson=OuterRef(f"{prefix}pk"))
+        .annotate(answers=Count("choices"), right=Count("choices", filter=Q(choices__is_correct=True)))
+        .filter(Q(answers__lt=MIN_CHOICES) | ~Q(right=RIGHT_CHOICES))
+    )
+    return Q(**{f"{prefix}status": Lesson.Status.PUBLISHED, f"{prefix}publish_at__lte": now}) & ~Q(
+        Exists(unanswerable)
+    )
 
 
 @dataclass(frozen=True)
@@ -151,6 +163,8 @@ class LessonPage:
     best_score: int | None
     budget_url: str | None
     preview: bool
+    # For an editor's preview: why borrowers could not pass the quiz (and so will not see the lesson).
+    quiz_problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -329,7 +343,7 @@ def borrower_situations(*, user: Any, today: date, cards: Sequence[LoanCard]) ->
 
 def _recommend(*, situations: set[str], catalogue: _Catalogue, limit: int) -> tuple[Recommendation, ...]:
     """Apply the active rules for these situations (one query), best priority first; skip lessons that are
-    not visible or already completed."""
+    not visible or already completed. Lessons for the same situation come together."""
     if not situations:
         return ()
     items = {(i.course_key, i.key): i for c in catalogue.courses for i in c.lessons}
@@ -355,8 +369,17 @@ def _recommend(*, situations: set[str], catalogue: _Catalogue, limit: int) -> tu
                 Recommendation(lesson=item, situation=rule.situation, reason=REASONS[rule.situation])
             )
             if len(chosen) >= limit:
-                return tuple(chosen)
-    return tuple(chosen)
+                return _grouped(chosen)
+    return _grouped(chosen)
+
+
+def _grouped(chosen: Sequence[Recommendation]) -> tuple[Recommendation, ...]:
+    """The same lessons with those for one situation next to each other (situations in the order of their
+    best rule), so a page can say each reason once above its lessons (`{% regroup … by situation %}`)."""
+    first: dict[str, int] = {}
+    for n, recommendation in enumerate(chosen):
+        first.setdefault(recommendation.situation, n)
+    return tuple(sorted(chosen, key=lambda recommendation: first[recommendation.situation]))
 
 
 def learning_recommendations(
@@ -474,7 +497,8 @@ def lesson_preview(*, lesson_id: int, user: Any) -> LessonPage:
         raise Http404
     others = Lesson.objects.filter(visible(clock.now()), course=lesson.course).exclude(pk=lesson.pk)
     lessons = [lesson, *others.select_related("course").order_by("order", "key", "language")]
-    return _lesson_page(lesson, lesson.course, lessons, user, preview=True)
+    page = _lesson_page(lesson, lesson.course, lessons, user, preview=True)
+    return replace(page, quiz_problems=tuple(quiz_problems(lesson=lesson)))
 
 
 def quiz_lesson(*, course_key: str, lesson_key: str, lesson_id: int) -> tuple[Lesson, tuple[Question, ...]]:
@@ -518,4 +542,46 @@ def certificate(*, course_key: str, user: Any) -> Certificate:
         course=course,
         holder=user.get_full_name() or user.email,
         completed_on=timezone.localdate(course.completed_at),
+    )
+
+
+# --- the editorial record -----------------------------------------------------------------------
+
+HISTORY_LABELS: dict[str, "StrOrPromise"] = {
+    "lesson.created": pgettext_lazy("editorial history", "Created"),
+    "lesson.saved": pgettext_lazy("editorial history", "Saved"),
+    "lesson.restored": _("Restored an earlier version"),
+    "curriculum.lesson_revised": _("Updated from the starter curriculum"),
+    **{f"lesson.{action}": transition.label for action, transition in TRANSITIONS.items()},
+}
+
+
+@dataclass(frozen=True)
+class WorkflowEvent:
+    occurred_at: datetime
+    actor: str
+    action: "StrOrPromise"
+    version: int | None
+    comment: str
+
+
+def lesson_history(*, lesson: Lesson, limit: int = 50) -> tuple[WorkflowEvent, ...]:
+    """What happened to this lesson, newest first, with each comment (the editor's note on submitting,
+    the reviewer's on sending back): one query, from the audit trail."""
+    rows = (
+        AuditEvent.objects.filter(
+            object_type=Lesson._meta.label_lower, object_id=str(lesson.pk), action__in=list(HISTORY_LABELS)
+        )
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")[:limit]
+    )
+    return tuple(
+        WorkflowEvent(
+            occurred_at=row.occurred_at,
+            actor=str(row.actor) if row.actor else "—",
+            action=HISTORY_LABELS[row.action],
+            version=row.data.get("version") if isinstance(row.data, dict) else None,
+            comment=row.reason,
+        )
+        for row in rows
     )

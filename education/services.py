@@ -2,7 +2,9 @@
 
 The editorial workflow is a status field, a transition table held as data (TRANSITIONS), one service
 that refuses what the table does not allow (`lesson_transition`) and an audit row for every move.
-Four eyes: nobody approves a draft they submitted or wrote part of, whatever the admin shows.
+Four eyes: nobody approves a draft they submitted or wrote part of, whatever the admin shows; only the
+editor who submitted a lesson may withdraw it. A lesson whose quiz nobody could pass (a question without
+two answers to choose from and exactly one right one) is neither submitted nor published.
 """
 
 from collections.abc import Mapping, Sequence
@@ -13,15 +15,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.exceptions import ApplicationError
 from core.services import audit_record
 from education import clock
 from education.models import (
     BODY_MAX_CHARS,
+    MIN_CHOICES,
+    RIGHT_CHOICES,
     Choice,
     Lesson,
     LessonProgress,
@@ -55,6 +59,9 @@ class Transition:
     label: "StrOrPromise"
     needs_comment: bool = False
     four_eyes: bool = False
+    author_only: bool = False
+    # The move puts the lesson in front of a reviewer or of borrowers, so its quiz must be passable.
+    needs_passable_quiz: bool = False
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -66,6 +73,7 @@ TRANSITIONS: dict[str, Transition] = {
             Status.IN_REVIEW,
             EDIT_PERMISSION,
             gettext_lazy("Submit for review"),
+            needs_passable_quiz=True,
         ),
         Transition(
             "withdraw",
@@ -73,6 +81,7 @@ TRANSITIONS: dict[str, Transition] = {
             Status.DRAFT,
             EDIT_PERMISSION,
             gettext_lazy("Withdraw from review"),
+            author_only=True,
         ),
         Transition(
             "approve",
@@ -81,6 +90,7 @@ TRANSITIONS: dict[str, Transition] = {
             PUBLISH_PERMISSION,
             gettext_lazy("Approve and publish"),
             four_eyes=True,
+            needs_passable_quiz=True,
         ),
         Transition(
             "send_back",
@@ -113,8 +123,70 @@ def transitions_allowed(*, lesson: Lesson, actor: Any) -> list[Transition]:
     return [
         t
         for t in TRANSITIONS.values()
-        if lesson.status in t.sources and actor.has_perm(t.permission) and not _own_draft(t, lesson, actor)
+        if lesson.status in t.sources
+        and actor.has_perm(t.permission)
+        and not _own_draft(t, lesson, actor)
+        and not _someone_elses_submission(t, lesson, actor)
     ]
+
+
+class QuizNotPassableError(ApplicationError):
+    """The lesson's quiz could not be passed; `problems` says why, one sentence per question."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.summary = _(
+            "Borrowers could not pass this lesson's quiz, so it cannot be submitted or published. Every "
+            "question needs at least two answers to choose from, exactly one of them right."
+        )
+        self.problems = tuple(problems)
+        super().__init__(" ".join([self.summary, *self.problems]), code="quiz_not_passable")
+
+
+def _someone_elses_submission(transition: Transition, lesson: Lesson, actor: Any) -> bool:
+    return transition.author_only and lesson.submitted_by_id != actor.pk
+
+
+def quiz_problems(*, lesson: Lesson) -> list[str]:
+    """Why a borrower could not pass this lesson's quiz, one sentence each; empty when they can.
+
+    Every question needs at least MIN_CHOICES answers and exactly RIGHT_CHOICES right one (what
+    QuizForm and quiz_submit assume). With every question answerable, a perfect score is 100 %, so the
+    pass mark is reachable as long as it is at most 100 %. A lesson without questions is complete once
+    read. One query.
+    """
+    problems: list[str] = []
+    questions = list(
+        Question.objects.filter(lesson=lesson)
+        .annotate(answers=Count("choices"), right=Count("choices", filter=Q(choices__is_correct=True)))
+        .order_by("order", "id")
+        .values_list("text", "answers", "right")
+    )
+    for number, (text, answers, right) in enumerate(questions, start=1):
+        if answers < MIN_CHOICES:
+            problems.append(
+                ngettext(
+                    "Question %(n)s (“%(question)s”) has %(count)s answer to choose from; it needs at "
+                    "least %(min)s.",
+                    "Question %(n)s (“%(question)s”) has %(count)s answers to choose from; it needs at "
+                    "least %(min)s.",
+                    answers,
+                )
+                % {"n": number, "question": text, "count": answers, "min": MIN_CHOICES}
+            )
+        elif right == 0:
+            problems.append(
+                _("Question %(n)s (“%(question)s”) has no right answer; mark exactly one as right.")
+                % {"n": number, "question": text}
+            )
+        elif right != RIGHT_CHOICES:
+            problems.append(
+                _("Question %(n)s (“%(question)s”) has %(count)s right answers; exactly one must be right.")
+                % {"n": number, "question": text, "count": right}
+            )
+    mark = pass_mark_percent(lesson)
+    if questions and mark > 100:
+        problems.append(_("The pass mark is %(mark)s%%; nobody can score more than 100%%.") % {"mark": mark})
+    return problems
 
 
 def _own_draft(transition: Transition, lesson: Lesson, actor: Any) -> bool:
@@ -252,14 +324,27 @@ def lesson_transition(
             raise ApplicationError(
                 _("You wrote or submitted this draft, so another editor must approve it."), code="own_draft"
             )
+        if _someone_elses_submission(transition, lesson, actor):
+            raise ApplicationError(
+                _(
+                    "Only the editor who submitted this lesson can withdraw it. To return it to them, "
+                    "send it back with a comment."
+                ),
+                code="not_author",
+            )
         comment = comment.strip()
         if transition.needs_comment and not comment:
             raise ApplicationError(_("Say what needs to change."), code="comment_required")
+        if transition.needs_passable_quiz:
+            problems = quiz_problems(lesson=lesson)
+            if problems:
+                raise QuizNotPassableError(problems)
         previous = lesson.status
         now = clock.now()
         lesson.status = transition.target
         if action == "submit":
             lesson.submitted_by = actor
+            lesson.submission_comment = comment
             lesson.review_comment = ""
         elif action == "approve":
             lesson.publish_at = max(publish_at, now) if publish_at else now
@@ -273,6 +358,7 @@ def lesson_transition(
             lesson.publish_at = None
         if transition.target == Status.DRAFT:
             lesson.submitted_by = None
+            lesson.submission_comment = ""
         lesson.save()
         audit_record(
             action=f"lesson.{action}",

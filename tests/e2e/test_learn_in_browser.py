@@ -27,7 +27,7 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 def log_in(page, email: str, *, totp_for: User | None = None) -> None:  # type: ignore[no-untyped-def]
     page.goto("/accounts/login/")
     page.get_by_label("邮箱").fill(email)
-    page.get_by_label(re.compile(r"^密码:?$")).fill(PASSWORD)
+    page.get_by_label(re.compile(r"^密码[:：]?$")).fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     if totp_for is not None:
         page.wait_for_url("**/accounts/2fa/authenticate/**")
@@ -130,3 +130,60 @@ def test_a_quiz_answer_by_htmx_moves_focus_to_the_feedback(page, settings) -> No
     assert page.evaluate("document.activeElement.id") == "quiz-feedback"
     assert "3" in page.locator("#quiz-feedback").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_an_unpassable_quiz_is_refused_and_the_editors_note_reaches_the_reviewer(
+    page, browser, live_server, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from education import services
+    from education.models import Choice, Question
+
+    settings.EDUCATION_NOW = NOW.isoformat()
+    course = Course.objects.create(key="news", title_zh_hans="新课程", title_en="News")
+    writer = make_editor("writer@example.com")
+    reviewer = make_editor("reviewer@example.com")
+    lesson = services.lesson_save(
+        lesson=Lesson(
+            course=course,
+            key="fresh",
+            language="zh-hans",
+            title="面对催收",
+            summary="你的权利",
+            body_markdown="正文。",
+        ),
+        actor=writer,
+    )
+    question = Question.objects.create(lesson=lesson, order=1, text="催收人员可以在夜里打电话吗？")
+    workflow = f"/admin/education/lesson/{lesson.pk}/workflow/"
+
+    # A question without answers: the page says so, and submitting is refused with the reason.
+    log_in(page, writer.email, totp_for=writer)
+    page.goto(workflow)
+    assert page.locator("#quiz-problems li").count() == 1
+    page.locator("#id_comment").fill("请审核。")
+    page.locator("button[name=action][value=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".errorlist.nonfield li").count() == 2  # what is wrong, and which question
+    assert "催收人员可以在夜里打电话吗？" in page.locator(".errorlist.nonfield").inner_text()
+    lesson.refresh_from_db()
+    assert lesson.status == Lesson.Status.DRAFT
+
+    # Two answers, one right: now it goes to review with the writer's note.
+    Choice.objects.create(question=question, order=1, text="不可以", is_correct=True, explanation="…")
+    Choice.objects.create(question=question, order=2, text="可以", is_correct=False, explanation="…")
+    page.goto(workflow)
+    assert page.locator("#quiz-problems").count() == 0
+    page.locator("#id_comment").fill("请审核。")
+    page.locator("button[name=action][value=submit]").click()
+    page.wait_for_url(f"**{workflow}")
+    lesson.refresh_from_db()
+    assert lesson.status == Lesson.Status.IN_REVIEW
+
+    # The reviewer reads the note, may approve or send back, and is not offered the writer's "withdraw".
+    reviewer_page = new_page(browser, live_server)
+    log_in(reviewer_page, reviewer.email, totp_for=reviewer)
+    reviewer_page.goto(workflow)
+    assert reviewer_page.locator("#submission-comment").inner_text() == "请审核。"
+    assert reviewer_page.locator("button[name=action][value=withdraw]").count() == 0
+    assert reviewer_page.locator("button[name=action][value=approve]").count() == 1
+    assert reviewer_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

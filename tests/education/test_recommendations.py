@@ -111,3 +111,37 @@ def test_the_dashboard_and_learn_show_the_recommendations(
     for url in ("/learn/", "/dashboard/"):
         html = client.get(url).content.decode()
         assert 'href="/learn/loan-basics/when-a-payment-is-late/"' in html, url
+
+
+def test_each_reason_is_said_once_above_the_lessons_it_brings(
+    client: Client, borrower: User, loan: Loan, curriculum: None, clock: Clock
+) -> None:
+    at(clock, "2026-03-25")  # 38 days past 2026-02-15: three lessons for one situation
+    recommendations = selectors.learning_recommendations(user=borrower)
+    assert [r.situation for r in recommendations] == [Situation.OVERDUE_30_PLUS] * 3
+    client.force_login(borrower)
+    client.cookies["django_language"] = "en"
+    reason = "Your loan is more than 30 days overdue."
+    for url in ("/learn/", "/dashboard/"):
+        html = client.get(url).content.decode()
+        assert html.count(reason) == 1, url
+        assert html.count('class="learn-list__item"') >= 3, url
+
+
+def test_lessons_for_one_situation_come_together_in_the_order_of_their_best_rule(
+    borrower: User, curriculum: None, settings: object, lesson_of: LessonGetter
+) -> None:
+    settings.EDUCATION_HARDSHIP_SELECTOR = f"{__name__}.open_hardship"  # type: ignore[attr-defined]
+    # No loans (new) and an open hardship application; the rules interleave the two situations.
+    for priority, situation, key in (
+        (1, Situation.NEW_BORROWER, "emergency-fund"),
+        (2, Situation.HARDSHIP, "a-budget-you-can-keep"),
+        (3, Situation.NEW_BORROWER, "reading-your-statement"),
+    ):
+        RecommendationRule.objects.create(situation=situation, lesson=lesson_of(key), priority=priority)
+    recommendations = selectors.learning_recommendations(user=borrower)
+    assert [(r.situation, r.lesson.key) for r in recommendations] == [
+        (Situation.NEW_BORROWER, "emergency-fund"),
+        (Situation.NEW_BORROWER, "reading-your-statement"),
+        (Situation.HARDSHIP, "a-budget-you-can-keep"),
+    ]

@@ -5,13 +5,14 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils.translation import override
 
 from accounts.models import User
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
 from education import services
 from education.admin import version_diff
-from education.models import Course, Lesson, LessonVersion, LessonVersionIsAppendOnlyError
+from education.models import Choice, Course, Lesson, LessonVersion, LessonVersionIsAppendOnlyError, Question
 from tests.conftest import make_user
 from tests.education.conftest import Clock
 
@@ -250,3 +251,156 @@ def test_the_admin_saves_a_draft_through_the_service_and_filters_lessons(
     assert "Made in the admin" in listing.content.decode()
     for filter_name in ("status", "language", "course__id__exact", "tags__situation"):
         assert filter_name in listing.content.decode()
+
+
+# --- a lesson nobody could complete never reaches borrowers (issue 8, defect 7) ------------------
+
+
+def add_question(lesson: Lesson, text: str, choices: list[bool]) -> Question:
+    """A question with one answer per entry of `choices` (True: the right one)."""
+    question = Question.objects.create(lesson=lesson, order=lesson.questions.count() + 1, text=text)
+    for n, correct in enumerate(choices, start=1):
+        Choice.objects.create(
+            question=question, order=n, text=f"{text} {n}", is_correct=correct, explanation="…"
+        )
+    return question
+
+
+@pytest.mark.parametrize(
+    ("choices", "says"),
+    [
+        ([], "has 0 answers to choose from"),
+        ([True], "has 1 answer to choose from"),
+        ([False, False], "has no right answer"),
+        ([True, True, False], "has 2 right answers"),
+    ],
+)
+def test_a_lesson_whose_quiz_cannot_be_passed_cannot_be_submitted(
+    draft: Lesson, editor: User, choices: list[bool], says: str
+) -> None:
+    add_question(draft, "Fine question", [True, False])
+    add_question(draft, "Broken question", choices)
+    with override("en"), pytest.raises(services.QuizNotPassableError) as refused:
+        services.lesson_transition(lesson=draft, action="submit", actor=editor, comment="请审核。")
+    assert refused.value.code == "quiz_not_passable"
+    assert refused.value.problems == (refused.value.problems[0],)
+    assert "Question 2 (“Broken question”)" in refused.value.message
+    assert says in refused.value.message
+    draft.refresh_from_db()
+    assert draft.status == Lesson.Status.DRAFT
+    assert not AuditEvent.objects.filter(action="lesson.submit").exists()
+
+
+def test_a_lesson_with_an_answerable_quiz_or_none_at_all_can_be_submitted(
+    draft: Lesson, editor: User
+) -> None:
+    assert services.quiz_problems(lesson=draft) == []  # no quiz: complete once read
+    add_question(draft, "Fine question", [False, True])
+    services.lesson_transition(lesson=draft, action="submit", actor=editor)
+    draft.refresh_from_db()
+    assert draft.status == Lesson.Status.IN_REVIEW
+
+
+def test_approving_checks_the_quiz_again(draft: Lesson, editor: User, other_editor: User) -> None:
+    question = add_question(draft, "Fine question", [True, False])
+    services.lesson_transition(lesson=draft, action="submit", actor=editor)
+    question.choices.filter(is_correct=False).delete()  # however it happened, only one answer is left
+    with pytest.raises(services.QuizNotPassableError):
+        services.lesson_transition(lesson=draft, action="approve", actor=other_editor)
+    draft.refresh_from_db()
+    assert draft.status == Lesson.Status.IN_REVIEW
+
+
+def test_a_published_lesson_whose_quiz_cannot_be_passed_is_never_shown_to_borrowers(
+    client: Client, draft: Lesson, editor: User, other_editor: User, borrower: User, clock: Clock
+) -> None:
+    question = add_question(draft, "Fine question", [True, False])
+    services.lesson_transition(lesson=draft, action="submit", actor=editor)
+    services.lesson_transition(
+        lesson=draft, action="approve", actor=other_editor, publish_at=clock.now + timedelta(hours=1)
+    )
+    # Scheduled; then its quiz loses its answers behind the workflow's back (a database edit, a bug).
+    question.choices.all().delete()
+    clock.advance(hours=2)
+    client.force_login(borrower)
+    assert client.get("/learn/news/fresh/").status_code == 404
+    assert client.get("/learn/news/").status_code == 404
+    assert "New lesson" not in client.get("/learn/").content.decode()
+    other = Lesson.objects.get(pk=draft.pk)
+    response = client.post("/learn/news/fresh/quiz/", {"lesson": other.pk})
+    assert response.status_code == 404
+
+    add_question(draft, "Second question", [True, False])
+    Choice.objects.create(question=question, order=1, text="a", is_correct=True, explanation="…")
+    Choice.objects.create(question=question, order=2, text="b", is_correct=False, explanation="…")
+    assert client.get("/learn/news/fresh/").status_code == 200
+
+
+def test_the_editors_note_on_submitting_is_kept_and_shown_to_the_reviewer(
+    client: Client, draft: Lesson, editor: User, other_editor: User
+) -> None:
+    client.force_login(editor)
+    client.post(f"/admin/education/lesson/{draft.pk}/workflow/", {"action": "submit", "comment": "请审核。"})
+    draft.refresh_from_db()
+    assert draft.status == Lesson.Status.IN_REVIEW
+    assert draft.submission_comment == "请审核。"
+    assert AuditEvent.objects.get(action="lesson.submit", object_id=str(draft.pk)).reason == "请审核。"
+
+    client.force_login(other_editor)
+    html = client.get(f"/admin/education/lesson/{draft.pk}/workflow/").content.decode()
+    assert '<td id="submission-comment">请审核。</td>' in html
+    assert html.count("请审核。") == 2  # the note, and the history row of the submission
+
+    services.lesson_transition(lesson=draft, action="send_back", actor=other_editor, comment="Explain APR.")
+    draft.refresh_from_db()
+    assert (draft.submission_comment, draft.review_comment) == ("", "Explain APR.")
+
+
+def test_only_the_editor_who_submitted_may_withdraw(
+    client: Client, draft: Lesson, editor: User, other_editor: User
+) -> None:
+    draft = services.lesson_transition(lesson=draft, action="submit", actor=editor)
+
+    def offered(actor: User) -> list[str]:
+        return [t.action for t in services.transitions_allowed(lesson=draft, actor=actor)]
+
+    assert "withdraw" not in offered(other_editor)
+    assert "withdraw" in offered(editor)
+    client.force_login(other_editor)
+    page = client.get(f"/admin/education/lesson/{draft.pk}/workflow/").content.decode()
+    assert 'value="withdraw"' not in page
+    assert 'value="approve"' in page
+    with pytest.raises(ApplicationError) as refused:
+        services.lesson_transition(lesson=draft, action="withdraw", actor=other_editor)
+    assert refused.value.code == "not_author"
+    response = client.post(f"/admin/education/lesson/{draft.pk}/workflow/", {"action": "withdraw"})
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.status == Lesson.Status.IN_REVIEW
+
+    services.lesson_transition(lesson=draft, action="withdraw", actor=editor)
+    draft.refresh_from_db()
+    assert draft.status == Lesson.Status.DRAFT
+    assert AuditEvent.objects.filter(action="lesson.withdraw", actor=editor).exists()
+
+
+def test_the_workflow_page_lists_what_makes_the_quiz_unpassable_and_refuses_to_submit(
+    client: Client, draft: Lesson, editor: User
+) -> None:
+    add_question(draft, "面对催收，你有哪些权利？", [])
+    client.force_login(editor)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/admin/education/lesson/{draft.pk}/workflow/").content.decode()
+    assert 'id="quiz-problems"' in page
+    assert "面对催收，你有哪些权利？" in page
+    assert 'id="preview-quiz-problems"' in client.get(f"/learn/preview/{draft.pk}/").content.decode()
+    change_form = client.get(f"/admin/education/lesson/{draft.pk}/change/").content.decode()
+    assert "Borrowers could not pass this quiz yet." in change_form
+    response = client.post(f"/admin/education/lesson/{draft.pk}/workflow/", {"action": "submit"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="errorlist nonfield"' in html
+    assert "Borrowers could not pass this lesson&#x27;s quiz" in html
+    assert "Question 1 (“面对催收，你有哪些权利？”) has 0 answers to choose from" in html
+    draft.refresh_from_db()
+    assert draft.status == Lesson.Status.DRAFT

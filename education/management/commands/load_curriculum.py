@@ -8,8 +8,9 @@ from education.loader import CURRICULUM_PATH, CurriculumError, curriculum_load, 
 
 class Command(BaseCommand):
     help = (
-        "Load the starter curriculum as published lessons. Safe to run again: lessons that exist (by course, "
-        "key and language) are left as editors made them; only missing ones are added."
+        "Load the starter curriculum as published lessons. Safe to run again: missing lessons are added, "
+        "lessons nobody has edited since they were loaded are brought up to date with the file, and lessons "
+        "editors changed are left as they made them."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,7 +28,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Curriculum: {report.lessons_created} lessons added, "
+                f"{report.lessons_revised} brought up to date with the file, "
                 f"{report.lessons_kept} kept as they were, "
+                f"{report.courses_revised} courses brought up to date, "
                 f"{report.courses_created} courses added, {report.rules_created} recommendation rules added."
             )
         )
