@@ -31,6 +31,7 @@ STAFF = (
     ("chief.editor@anxin.example", "Content editors"),
     ("reviewer@anxin.example", "Hardship reviewers"),
     ("approver@anxin.example", "Hardship approvers"),
+    ("support@anxin.example", "Support"),
 )
 
 

@@ -2,7 +2,7 @@
 and the results (worked out by loanmath from the figures on the page, with no query at all).
 
 Queries, whatever the number of lines or loans: guidelines 1; a saved budget 2 (the budget, its lines);
-the loans' next instalments 3 (borrowers.selectors.borrower_loan_cards).
+the loans' next instalments 3 (borrowers.selectors.borrower_loan_cards); how far behind the borrower is 1.
 """
 
 from collections.abc import Mapping
@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+
+from django.db.models import Max
 
 import loanmath
 from borrowers.models import (
@@ -99,6 +101,16 @@ def loan_repayments_a_month(*, user: Any, today: date) -> Decimal | None:
     if not cards:
         return None
     return sum((card.next_due_amount for card in cards), ZERO)
+
+
+def days_behind(*, user: Any) -> int:
+    """How many days the borrower's most overdue active loan is past due, as the last close of business
+    classified it (0 when none is), so the advice can say "tell us now" rather than "before you fall
+    behind". One query, so a live update can ask it too."""
+    worst = Loan.objects.filter(borrower__user=user, status=Loan.Status.ACTIVE).aggregate(
+        days=Max("days_past_due")
+    )["days"]
+    return int(worst or 0)
 
 
 def budget_initial(*, saved: SavedBudget | None, loan_repayments: Decimal | None) -> dict[str, Any]:

@@ -58,6 +58,7 @@ def budget(request: HtmxHttpRequest) -> HttpResponse:
         else None,
         "saved": saved,
         "live": live,
+        "days_behind": selectors_budget.days_behind(user=user) if user is not None else 0,
     }
     template = "budget/budget.html#results" if live else "budget/budget.html"
     response = render(request, template, context)

@@ -1,12 +1,18 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from borrowers.selectors import borrower_loan_cards
 from core.business_date import business_date_today
+from core.exceptions import ApplicationError
 from education.selectors import learning_recommendations
+from portal import selectors, services
+from portal.forms import SupportMessageForm
+from portal.models import SupportMessage
 
 
 @require_GET
@@ -26,7 +32,62 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def help_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/help.html")
+    context = {
+        "service_line": selectors.service_line(),
+        "how_to_repay": selectors.how_to_repay(),
+    }
+    return render(request, "portal/help.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def help_messages(request: HttpRequest) -> HttpResponse:
+    """The form to write to staff (prefilled from ?topic=…&loan=…, e.g. by the overdue banner) and the
+    borrower's own messages with their status."""
+    if request.method == "POST":
+        form = SupportMessageForm(request.POST, user=request.user)
+    else:
+        form = SupportMessageForm(user=request.user, initial=_prefill(request))
+    if form.is_bound and form.is_valid():
+        try:
+            message = services.support_message_send(
+                user=request.user,
+                topic=form.cleaned_data["topic"],
+                body=form.cleaned_data["body"],
+                loan=form.cleaned_data.get("loan"),
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your message is sent. We will answer it here."))
+            return redirect("portal:help_message", pk=message.pk)
+    context = {
+        "form": form,
+        "sent": selectors.borrower_messages(user=request.user),
+        "service_line": selectors.service_line(),
+    }
+    return render(request, "portal/help_messages.html", context)
+
+
+@require_GET
+@login_required
+def help_message(request: HttpRequest, pk: int) -> HttpResponse:
+    message = selectors.borrower_message(user=request.user, pk=pk)
+    if message is None:
+        raise Http404
+    return render(request, "portal/help_message.html", {"message": message})
+
+
+def _prefill(request: HttpRequest) -> dict[str, str]:
+    """Only known topics are prefilled; the loan is checked by the form like a typed one."""
+    initial = {}
+    topic = request.GET.get("topic", "")
+    if topic in SupportMessage.Topic.values:
+        initial["topic"] = topic
+    reference = request.GET.get("loan", "")
+    if reference:
+        initial["loan"] = reference[:32].upper()
+    return initial
 
 
 @require_GET

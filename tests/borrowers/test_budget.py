@@ -146,6 +146,37 @@ def test_a_shortfall_is_shown_with_the_way_to_get_help(english: Client) -> None:
     assert reverse("portal:help") in page
 
 
+SHORTFALL = {"salary": "3000", "housing": "2500", "food": "800", "loans_with_us": "500"}
+BEFORE_YOU_FALL_BEHIND = "tell us before a payment is missed"
+
+
+def test_an_overdue_borrower_is_told_to_talk_to_us_now_not_before_they_fall_behind(english: Client) -> None:
+    # The factories' loan from 2026-01-15 falls due on 2026-02-15; unpaid on 2026-03-31 it is 44 days late.
+    user = user_with_loans("late@example.com")
+    english.force_login(user)
+
+    page = text_of(english, SHORTFALL)
+    live = text_of(english, SHORTFALL, **HTMX)
+    with_surplus = text_of(english, {"salary": "9000", "loans_with_us": "500"})
+
+    for shown in (page, live):
+        assert "You are already 44 days behind with a repayment. Tell us now" in shown
+        assert BEFORE_YOU_FALL_BEHIND not in shown
+        assert f"{reverse('portal:help')}#contact" in shown
+    assert "You are 44 days behind with a repayment. Put what is left towards the overdue amount first" in (
+        with_surplus
+    )
+
+
+def test_a_borrower_who_is_not_behind_is_asked_to_tell_us_before_a_payment_is_missed(english: Client) -> None:
+    english.force_login(make_user("ontime@example.com"))
+
+    page = text_of(english, SHORTFALL)
+
+    assert BEFORE_YOU_FALL_BEHIND in page
+    assert "days behind" not in page
+
+
 def test_a_flexible_cost_above_its_guideline_is_flagged_beside_the_field_and_in_the_results(
     english: Client,
 ) -> None:

@@ -8,6 +8,7 @@ from accounts import demo as accounts_demo
 from borrowers import demo as borrowers_demo
 from core.business_date import business_date_today
 from education import demo as education_demo
+from portal import demo as portal_demo
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             logins = accounts_demo.seed()
             linkable = borrowers_demo.seed(today=today)
             education_demo.seed()
+            portal_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data loaded. Logins (password for all: {accounts_demo.DEMO_PASSWORD}):")
         )
