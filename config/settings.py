@@ -81,7 +81,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # Instead of allauth's UserSessionsMiddleware, which writes to the database on every request.
+    "accounts.middleware.SessionActivityMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
 ]
 
@@ -110,9 +111,19 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if not PRODUCTION else 60)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite: wait for the writer instead of failing with "database is locked" when the dev server
-    # and the eager task runner write at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite has one writer at a time; overlapping requests must queue for it, never fail with
+    # "database is locked". WAL: readers never wait for the writer, nor it for them. IMMEDIATE: a
+    # transaction takes the write lock when it begins, so it waits (up to `timeout` seconds, SQLite's
+    # busy timeout) instead of failing when a read inside it turns into a write while another writer
+    # holds the lock, which SQLite cannot wait out. synchronous=NORMAL is WAL's documented pairing
+    # (durable except on power loss, which a dev server can live with).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -138,6 +149,8 @@ AUTHENTICATION_BACKENDS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language (2026年12月1日 / 1 Dec 2026): config/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 USE_TZ = True
@@ -183,6 +196,9 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Following the link in the browser that signed up signs the borrower in (allauth only does so when the
+# sign-up is still pending in that session, so a leaked link alone opens nothing).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
@@ -211,7 +227,10 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Anxin 安心"
 MFA_RECOVERY_CODE_COUNT = 10
+# The sessions page shows each session's last activity and IP; accounts.middleware records it at most
+# this often (and at once when the IP or browser changes), so a page view does not write.
 USERSESSIONS_TRACK_ACTIVITY = True
+SESSION_ACTIVITY_INTERVAL_SECONDS = 5 * 60
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True

@@ -51,7 +51,7 @@ def test_a_borrower_saves_the_budget_and_finds_it_again(page) -> None:  # type: 
     user = make_user("budget.browser@example.com")
     page.goto("/accounts/login/?next=/budget/")
     page.get_by_label("邮箱").fill(user.email)
-    page.get_by_label(re.compile(r"^密码:?$")).fill(PASSWORD)
+    page.get_by_label(re.compile(r"^密码[:：]?$")).fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/budget/")
 
