@@ -19,6 +19,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
     nav = []
     for name, label in NAVIGATION:
         url = reverse(name)
-        current = path == url if url == "/" else path.startswith(url)
+        # Home is "/" for a visitor and the dashboard once signed in ("/" redirects there).
+        current = path in (url, reverse("portal:dashboard")) if url == "/" else path.startswith(url)
         nav.append({"url": url, "label": label, "current": current})
     return {"navigation": nav, "LANGUAGES": settings.LANGUAGES}
