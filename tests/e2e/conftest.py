@@ -60,3 +60,97 @@ def page(browser, live_server, transactional_db, request: pytest.FixtureRequest)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
         print(f"\nscreenshot: {ARTIFACTS / request.node.name}.png  url: {page.url}")
     context.close()
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A live server over the demo data, seeded once for the whole module; its base URL.
+
+    pytest-django's `live_server` would flush the database after every test (it pulls in
+    `transactional_db`), and seeding costs seconds, so this module-scoped server keeps one seeded
+    database for its tests and flushes it at the end, leaving it as empty as the next test expects.
+    The business date is pinned, so overdue days and amounts (and the screenshots) stay the same.
+    """
+    from django.core.management import call_command
+    from django.test import override_settings
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.live_server_helper import LiveServer
+
+    from tests.e2e.pages import BUSINESS_DATE
+
+    with django_db_blocker.unblock(), override_settings(ANXIN_BUSINESS_DATE=BUSINESS_DATE):
+        # pytest-django creates the test database only when a selected test asks for `db`; these tests
+        # do not (each would be flushed), so when none did, make it here rather than seed the real one.
+        created = None if _on_test_database() else setup_databases(verbosity=0, interactive=False)
+        assert _on_test_database(), "refusing to seed a database that is not a test database"
+        call_command("seed_demo", verbosity=0)
+        _course_complete("demo@anxin.example")
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        try:
+            yield server.url
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+            if created is not None:
+                teardown_databases(created, verbosity=0)
+
+
+def _on_test_database() -> bool:
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        return True
+    return Path(str(connection.settings_dict["NAME"])).name.startswith("test_")
+
+
+def _course_complete(email: str) -> None:
+    """demo@ has read every lesson of one course, so the certificate page has something to show."""
+    from django.utils import timezone
+
+    from accounts.models import User
+    from education.models import Lesson, LessonProgress
+    from tests.e2e.pages import COMPLETED_COURSE
+
+    now = timezone.now()
+    user = User.objects.get(email=email)
+    for lesson in Lesson.objects.filter(course__key=COMPLETED_COURSE):
+        LessonProgress.objects.update_or_create(
+            user=user,
+            lesson=lesson,
+            defaults={"read_at": now, "passed_at": now, "completed_at": now, "best_score": 100},
+        )
+
+
+def session_cookie(
+    email: str, *, password: str, staff_code: bool = True, reauthenticate: bool = False
+) -> str:
+    """Sign in through allauth (password, then the TOTP code for staff) with Django's test client.
+
+    Returns the session id to hand to a browser context, so each context signs in once without typing.
+    With staff_code=False a staff member stops at the TOTP stage (the session of a pending sign-in);
+    with reauthenticate=True the user has just confirmed the password again, as allauth asks before
+    setting up TOTP.
+    """
+    import pyotp
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import decrypt
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.test import Client
+
+    client = Client()
+    response = client.post("/accounts/login/", {"login": email, "password": password})
+    assert response.status_code == 302, f"signing {email} in: {response.status_code}"
+    authenticator = Authenticator.objects.filter(user__email=email, type=Authenticator.Type.TOTP).first()
+    if authenticator is not None and staff_code:
+        # allauth refuses a TOTP code used before; two contexts may sign in within one 30-second step.
+        cache.clear()
+        code = pyotp.TOTP(decrypt(authenticator.data["secret"])).now()
+        response = client.post("/accounts/2fa/authenticate/", {"code": code})
+        assert response.status_code == 302, f"TOTP for {email}: {response.status_code}"
+    if reauthenticate:
+        response = client.post("/accounts/reauthenticate/", {"password": password})
+        assert response.status_code == 302, f"reauthenticating {email}: {response.status_code}"
+    return client.cookies[settings.SESSION_COOKIE_NAME].value

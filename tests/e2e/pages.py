@@ -1,0 +1,226 @@
+"""Every page a visitor, a borrower or an editor can reach, read from the URL patterns.
+
+Each URL pattern is either a page here (with the roles that open it and, where it needs one, the object it
+shows from the demo data) or excluded with the reason. `test_every_url_pattern_is_classified` fails on a
+pattern that is neither, so a new page joins the page checks, or is excluded on purpose, never forgotten.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+VISITOR = "visitor"
+BORROWER = "borrower"
+EDITOR = "editor"
+ROLES = (VISITOR, BORROWER, EDITOR)
+LANGUAGES = ("zh-hans", "en")
+WIDTHS = (360, 1280)
+
+# The demo login each role signs in as (accounts.demo); the visitor signs in as nobody.
+LOGINS = {BORROWER: "demo@anxin.example", EDITOR: "editor@anxin.example"}
+# The business date the demo data is seeded and shown "as of", so its overdue days and amounts are stable.
+BUSINESS_DATE = "2026-11-29"
+# demo@ has finished this course (tests/e2e/conftest.py marks it), so its certificate page exists.
+COMPLETED_COURSE = "loan-basics"
+
+Kwargs = dict[str, Any] | Callable[[], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # the URL pattern's name, "namespace:name"
+    roles: tuple[str, ...]
+    variant: str = ""  # tells apart two pages of one pattern (the slug in the test id and screenshot)
+    kwargs: Kwargs = field(default_factory=dict)
+    query: str = ""
+    # "pending_mfa": a staff member has given the password and is asked for the TOTP code.
+    stage: str = ""
+
+    @property
+    def slug(self) -> str:
+        base = self.name.replace(":", "-").replace("_", "-")
+        return f"{base}-{self.variant}" if self.variant else base
+
+    def url(self) -> str:
+        kwargs = self.kwargs() if callable(self.kwargs) else self.kwargs
+        path = reverse(self.name, kwargs=kwargs)
+        return f"{path}?{self.query}" if self.query else path
+
+
+def _lesson_id() -> dict[str, Any]:
+    from education.models import Lesson
+
+    lesson = (
+        Lesson.objects.filter(course__key="loan-basics", language="zh-hans").order_by("order", "key").first()
+    )
+    assert lesson is not None, "seed_demo made no lesson in loan-basics"
+    return {"lesson_id": lesson.pk}
+
+
+def _lesson_object_id() -> dict[str, Any]:
+    return {"object_id": str(_lesson_id()["lesson_id"])}
+
+
+def _support_message() -> dict[str, Any]:
+    """demo@'s first message to staff; written through the service when the demo data has none."""
+    from borrowers.models import Loan
+    from portal.models import SupportMessage
+    from portal.services import support_message_send
+
+    message = SupportMessage.objects.filter(user__email=LOGINS[BORROWER]).order_by("pk").first()
+    if message is None:
+        loan = Loan.objects.get(reference="AX-DEMO-1002")
+        message = support_message_send(
+            user=loan.borrower.user,
+            topic=SupportMessage.Topic.CANNOT_PAY,
+            body="这个月工资晚发了，我想下周五先还一半，可以吗？",
+            loan=loan,
+        )
+    return {"pk": message.pk}
+
+
+ANYONE = (VISITOR, BORROWER)
+COMPARE_THREE = "&".join(
+    f"p{n}-{key}={value}"
+    for n, months in ((1, 12), (2, 24), (3, 36))
+    for key, value in (
+        ("principal", "10000"),
+        ("method", "equal_instalment"),
+        ("annual_rate", "12"),
+        ("months", months),
+        ("start", "2026-01-15"),
+    )
+)
+PLAN_QUERY = "principal=10000&method=equal_instalment&annual_rate=12&months=12&start=2026-01-15"
+
+PAGES: tuple[Page, ...] = (
+    # portal
+    Page("portal:home", (VISITOR,)),  # a signed-in borrower is sent on to the dashboard
+    Page("portal:dashboard", (BORROWER,)),
+    Page("portal:help", ANYONE),
+    Page("portal:help_messages", (BORROWER,)),
+    # As the overdue banner's "tell us when you can pay" opens it.
+    Page("portal:help_messages", (BORROWER,), "prefilled", query="topic=promise_to_pay&loan=AX-DEMO-1002"),
+    Page("portal:help_message", (BORROWER,), kwargs=_support_message),
+    # loans
+    Page("borrowers:loans", (BORROWER,)),
+    Page("borrowers:link", (BORROWER,)),
+    Page("borrowers:detail", (BORROWER,), "current", {"reference": "AX-DEMO-1001"}),
+    Page("borrowers:detail", (BORROWER,), "overdue", {"reference": "AX-DEMO-1002"}),
+    Page(
+        "borrowers:detail", (BORROWER,), "overdue-pay-on", {"reference": "AX-DEMO-1002"}, "pay_on=2027-01-15"
+    ),
+    Page("borrowers:detail", (BORROWER,), "paid-off", {"reference": "AX-DEMO-1003"}),
+    Page("borrowers:settlement", (BORROWER,), kwargs={"reference": "AX-DEMO-1003"}),  # paid off
+    Page("budget:budget", ANYONE),
+    # planner
+    Page("repayment:plan", ANYONE),
+    Page("repayment:plan", ANYONE, "result", query=PLAN_QUERY),
+    Page("repayment:compare", ANYONE),
+    Page("repayment:compare", ANYONE, "three", query=COMPARE_THREE),
+    Page("repayment:my_loans", (BORROWER,)),
+    # learn
+    Page("education:index", ANYONE),
+    Page("education:course", ANYONE, kwargs={"course_key": "everyday-money"}),
+    Page(
+        "education:lesson", ANYONE, kwargs={"course_key": "loan-basics", "lesson_key": "monthly-rate-vs-apr"}
+    ),
+    Page("education:certificate", (BORROWER,), kwargs={"course_key": COMPLETED_COURSE}),
+    Page("education:review", (BORROWER,)),
+    Page("education:preview", (EDITOR,), kwargs=_lesson_id),
+    # accounts: signing in and up
+    Page("account_login", (VISITOR,)),
+    Page("account_signup", (VISITOR,)),
+    Page("account_reset_password", (VISITOR,)),
+    Page("account_reset_password_done", (VISITOR,)),
+    Page("account_reset_password_from_key", (VISITOR,), "expired", {"uidb36": "1", "key": "expired-key"}),
+    Page("account_reset_password_from_key_done", (VISITOR,)),
+    Page("account_email_verification_sent", (VISITOR,)),
+    Page("account_confirm_email", (VISITOR,), "expired", {"key": "expired-key"}),
+    Page("account_inactive", (VISITOR,)),
+    Page("mfa_authenticate", (VISITOR,), stage="pending_mfa"),
+    # accounts: the signed-in borrower's own settings
+    Page("account_email", (BORROWER,)),
+    Page("account_change_password", (BORROWER,)),
+    Page("account_reauthenticate", (BORROWER,)),
+    Page("account_logout", (BORROWER,)),
+    Page("mfa_index", (BORROWER, EDITOR)),
+    Page("mfa_activate_totp", (BORROWER,)),
+    Page("mfa_view_recovery_codes", (EDITOR,)),
+    Page("usersessions_list", (BORROWER,)),
+    # the editor's lesson pages in the admin
+    Page("admin:index", (EDITOR,)),
+    Page("admin:education_lesson_changelist", (EDITOR,)),
+    Page("admin:education_lesson_add", (EDITOR,)),
+    Page("admin:education_lesson_change", (EDITOR,), kwargs=_lesson_object_id),
+    Page("admin:education_lesson_history", (EDITOR,), kwargs=_lesson_object_id),
+    Page("admin:education_lesson_versions", (EDITOR,), kwargs=_lesson_id),
+    Page("admin:education_lesson_workflow", (EDITOR,), kwargs=_lesson_id),
+)
+
+EXCLUDED: dict[str, str] = {
+    "portal:healthz": "JSON health check for the load balancer, not a page",
+    "favicon.ico": "a redirect to the icon, not a page",
+    "set_language": "POST-only: the language switch",
+    "education:quiz": "POST-only: htmx swaps the quiz result into the lesson page",
+    "account_set_password": "redirects to password change: every demo login has a password",
+    "account_request_reauthentication_code": "login by code is off (ACCOUNT_LOGIN_BY_CODE_ENABLED)",
+    "account_confirm_reauthentication_code": "login by code is off (ACCOUNT_LOGIN_BY_CODE_ENABLED)",
+    "account_confirm_login_code": "login by code is off (ACCOUNT_LOGIN_BY_CODE_ENABLED)",
+    "mfa_reauthenticate": "asked only when a staff sign-in is older than the reauthentication timeout",
+    "mfa_deactivate_totp": "staff may not remove TOTP (accounts.middleware); borrowers have none to remove",
+    "mfa_generate_recovery_codes": "regenerates the codes shown by mfa_view_recovery_codes, which is checked",
+    "mfa_download_recovery_codes": "a text file download, not a page",
+    "admin:education_lesson_restore": "POST-only: restores a version from the versions page",
+    "admin:education_lesson_delete": "content editors lack delete_lesson: the page is a 403 to them",
+}
+
+# The back office beyond the editor's lesson pages (hardship staff, superusers) is Django's own admin,
+# not a borrower's, visitor's or editor's page. A new admin page for lessons must still be listed above.
+ADMIN_PREFIX = "admin:"
+EDITOR_ADMIN_PREFIX = "admin:education_lesson"
+EDITOR_ADMIN = {"admin:index"}  # where an editor lands, with the link to the lessons
+
+
+@dataclass(frozen=True)
+class Pattern:
+    key: str  # "namespace:name", or "namespace:route" for an unnamed pattern
+    route: str
+
+
+def url_patterns() -> Iterator[Pattern]:
+    """Every URL pattern of the project, walking include()s recursively."""
+
+    def walk(resolver: URLResolver, prefix: str, namespace: str) -> Iterator[Pattern]:
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                inner = ":".join(part for part in (namespace, entry.namespace or "") if part)
+                yield from walk(entry, prefix + str(entry.pattern), inner)
+            elif isinstance(entry, URLPattern):
+                route = prefix + str(entry.pattern)
+                name = entry.name or route
+                yield Pattern(key=f"{namespace}:{name}" if namespace else name, route=route)
+
+    yield from walk(get_resolver(), "", "")
+
+
+def exclusion(key: str) -> str | None:
+    """Why this pattern is not page-checked, or None when it must be a page."""
+    if key in EXCLUDED:
+        return EXCLUDED[key]
+    if key.startswith(ADMIN_PREFIX) and not key.startswith(EDITOR_ADMIN_PREFIX) and key not in EDITOR_ADMIN:
+        return "the back office beyond the editor's lesson pages"
+    return None
+
+
+def pages_from_patterns() -> list[Page]:
+    """The listed pages, in URL-pattern order: a page is checked only while its pattern exists."""
+    by_name: dict[str, list[Page]] = {}
+    for page in PAGES:
+        by_name.setdefault(page.name, []).append(page)
+    found: list[Page] = []
+    for pattern in url_patterns():
+        found.extend(by_name.pop(pattern.key, []))
+    return found
