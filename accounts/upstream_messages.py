@@ -79,3 +79,7 @@ ENGLISH_CASE = (
     gettext_lazy("Sign Up"),
     gettext_lazy("Remember Me"),
 )
+
+# Django ends every form label with gettext(":"), which its Chinese catalogue leaves half-width; a Chinese
+# label ends in a full-width colon (密码：).
+LABEL_SUFFIX = gettext_lazy(":")

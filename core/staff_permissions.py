@@ -6,6 +6,7 @@ rest with the migration's historical models, so they stay valid however the mode
 
 from collections.abc import Iterable, Mapping
 
+from django.apps import apps as global_apps
 from django.apps.registry import Apps
 from django.contrib.auth.management import create_permissions
 from django.db.models import Q
@@ -27,10 +28,12 @@ def _permissions(apps: Apps, dotted: Iterable[str]) -> list[object]:
 def groups_grant(apps: Apps, grants: Mapping[str, Iterable[str]]) -> None:
     """Create each group if need be and add its permissions (idempotent)."""
     # Permissions are normally created after all migrations; create them now so groups can hold them.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True  # type: ignore[assignment]
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    # (With the project's own registry they already exist: post_migrate made them.)
+    if apps is not global_apps:
+        for app_config in apps.get_app_configs():
+            app_config.models_module = True  # type: ignore[assignment]
+            create_permissions(app_config, apps=apps, verbosity=0)
+            app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     for name, dotted in grants.items():
         group, _ = Group.objects.get_or_create(name=name)

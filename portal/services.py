@@ -6,6 +6,7 @@ text is the borrower's, and stays in its own row). Sending is limited per accoun
 used to flood the Support queue.
 """
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -20,6 +21,9 @@ from portal.models import SupportMessage
 
 Status = SupportMessage.Status
 
+# Control characters other than line breaks and tabs, and the bidirectional overrides and isolates that
+# make text display in an order other than the one it was typed in (U+202A-U+202E, U+2066-U+2069).
+_INVISIBLE_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 BODY_MIN_CHARS = 5
 BODY_MAX_CHARS = 2000
 REPLY_MAX_CHARS = 4000
@@ -46,6 +50,11 @@ def support_message_send(*, user: Any, topic: str, body: str, loan: Any = None) 
             _("Write between %(min)d and %(max)d characters.")
             % {"min": BODY_MIN_CHARS, "max": BODY_MAX_CHARS},
             code="bad_length",
+        )
+    if _INVISIBLE_CONTROL.search(body):
+        raise ApplicationError(
+            _("Your message contains invisible control characters. Please type it again without them."),
+            code="control_characters",
         )
     if loan is not None and getattr(loan.borrower, "user_id", None) != user.pk:
         raise ApplicationError(_("Choose one of your own loans."), code="not_your_loan")

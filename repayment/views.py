@@ -1,4 +1,5 @@
 import json
+import logging
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -18,6 +19,8 @@ from repayment.forms import DebtsForm, PlanForm
 COMPARE_PREFIXES = ("p1", "p2", "p3")
 # The plans /plan/compare/ shows before the borrower changes anything: the same loan over 12 and 24 months.
 COMPARE_DEFAULTS = {"p1-months": "12", "p2-months": "24"}
+
+logger = logging.getLogger(__name__)
 
 
 def _export(
@@ -70,7 +73,15 @@ def _simulate(form: PlanForm) -> selectors.PlanView | None:
     try:
         return selectors.plan_view(loanmath.plan_simulate(form.plan_input()))
     except loanmath.LoanMathError as error:
-        form.add_error(None, _("This plan cannot be calculated: %(reason)s") % {"reason": error})
+        # loanmath's reason is written for developers, in English; the borrower reads what to change.
+        logger.info("plan not computable: %s", error)
+        form.add_error(
+            None,
+            _(
+                "This plan cannot be calculated: the up-front fee leaves too little of the loan, or the "
+                "payments never repay it. Change the amounts and try again."
+            ),
+        )
         return None
 
 

@@ -13,7 +13,7 @@ from accounts.models import User
 from borrowers import services
 from borrowers.models import Loan
 from core.templatetags.money import shortday
-from tests.borrowers.factories import make_borrower, make_loan, make_product
+from tests.borrowers.factories import make_borrower, make_loan, make_policy, make_product
 from tests.conftest import enrol_totp, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("business_date")]
@@ -115,10 +115,31 @@ def test_a_loan_page_shows_the_schedule_the_pay_on_table_and_why(client: Client)
     assert "pay-on-table" in page
     for days in (1, 7, 30, 60, 90):
         assert shortday(TODAY + timedelta(days=days)) in page
-    # The late fee of instalment 1 with its formula: ¥20.00 + 0.00% × ¥1,120.00 = ¥20.00.
-    assert "¥20.00 + 0.00% × ¥1,120.00 = ¥20.00" in page
+    # The late fee of instalment 1 is a flat ¥20.00: stated as that, never as "¥20.00 + 0.00% × ...".
+    assert '<span class="formula">¥20.00</span>' in page
+    assert "0.00% ×" not in page
+    assert "一次性收取滞纳金 ¥20.00；" in page
     # Day 61 (collections) is reached on 16 Apr + ... within 30 days: 15 Feb + 61 = 17 Apr.
     assert "转交催收团队" in page
+
+
+def test_a_late_fee_with_a_percentage_part_shows_its_whole_formula(client: Client) -> None:
+    user = make_user("pct@example.com")
+    policy = make_policy(late_fee_flat=Decimal("10.00"), late_fee_rate=Decimal("0.050000"))
+    loan = make_loan(
+        borrower=make_borrower(user),
+        product=make_product(policy=policy),
+        principal=Decimal("12000.00"),
+        disbursed_on=date(2026, 1, 15),
+    )
+    services.loan_close_business(loan_id=loan.pk, business_date=TODAY)
+    client.force_login(user)
+
+    page = client.get(reverse("borrowers:detail", args=[loan.reference])).content.decode()
+
+    # Instalment 1 of equal principal: 1,000.00 principal + 120.00 interest; 10.00 + 5 % of 1,120.00 = 66.00.
+    assert "¥10.00 + 5.00% × ¥1,120.00 = ¥66.00" in page
+    assert "一次性收取滞纳金 ¥10.00 + 逾期当期本息的 5.00%；" in page
 
 
 def test_changing_the_pay_on_date_with_htmx_returns_only_the_result(client: Client) -> None:

@@ -83,6 +83,7 @@ def demo_site(django_db_setup, django_db_blocker) -> Iterator[str]:  # type: ign
         # do not (each would be flushed), so when none did, make it here rather than seed the real one.
         created = None if _on_test_database() else setup_databases(verbosity=0, interactive=False)
         assert _on_test_database(), "refusing to seed a database that is not a test database"
+        _staff_groups_restore()
         call_command("seed_demo", verbosity=0)
         _course_complete("demo@anxin.example")
         server = LiveServer("localhost")
@@ -95,6 +96,30 @@ def demo_site(django_db_setup, django_db_blocker) -> Iterator[str]:  # type: ign
             call_command("flush", interactive=False, verbosity=0)
             if created is not None:
                 teardown_databases(created, verbosity=0)
+
+
+def _staff_groups_restore() -> None:
+    """Give the staff groups what their data migrations grant.
+
+    An earlier test's flush (transactional_db) empties every table, group permissions included, and only
+    the migrations grant them; without this the demo editor would get 403 on PostgreSQL in CI, where the
+    suite runs in one process and this module comes after such tests.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from core.staff_permissions import groups_grant
+
+    education = import_module("education.migrations.0002_content_editors")
+    for grants in (
+        import_module("accounts.migrations.0002_staff_groups").STAFF_GROUPS,
+        import_module("borrowers.migrations.0003_staff_permissions").GROUP_PERMISSIONS,
+        import_module("borrowers.migrations.0004_budget_guidelines").GROUP_PERMISSIONS,
+        {education.GROUP: [f"education.{codename}" for codename in education.CODENAMES]},
+        import_module("portal.migrations.0002_contact_defaults_and_support").SUPPORT,
+    ):
+        groups_grant(apps, grants)
 
 
 def _on_test_database() -> bool:

@@ -234,6 +234,9 @@ def test_the_service_refuses_another_borrowers_loan_even_without_the_form() -> N
         ({"body": "hi"}, "Write at least 5 characters."),
         ({"body": "x" * 2001}, "Keep it to 2000 characters (it has 2001)."),
         ({"loan": "AX-NO-SUCH"}, "Choose one of your own loans."),
+        # A right-to-left override would show the text to Support in another order than it was typed.
+        ({"body": "please call \u202elatot"}, "invisible control characters"),
+        ({"body": "bell \x07 ringing"}, "invisible control characters"),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_sends_nothing(

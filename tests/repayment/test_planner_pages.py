@@ -472,3 +472,18 @@ def test_my_loans_export_csv_and_json_as_the_readme_says(client: Client) -> None
     assert Decimal(body["summary"]["total_paid"]) == sum(Decimal(row["payment"]) for row in body["schedule"])
     assert bad.status_code == 400
     assert "budget" in json.loads(bad.content)["errors"]
+
+
+def test_a_plan_loanmath_cannot_compute_tells_the_borrower_in_their_language_not_in_english(
+    client: Client,
+) -> None:
+    # An up-front fee of ¥99.99 on ¥100 leaves the borrower one fen: no annual rate describes that.
+    params = {"principal": "100", "method": "equal_instalment", "annual_rate": "12", "months": "12"}
+    response = client.get(PLAN, {**params, "upfront_fee": "99.99"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["view"] is None
+    assert "无法计算这个方案" in page
+    assert "the APR of receiving" not in page
+    assert "too large to compute" not in page
