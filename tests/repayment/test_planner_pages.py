@@ -487,3 +487,19 @@ def test_a_plan_loanmath_cannot_compute_tells_the_borrower_in_their_language_not
     assert "无法计算这个方案" in page
     assert "the APR of receiving" not in page
     assert "too large to compute" not in page
+
+
+def test_lowering_the_payment_with_a_monthly_extra_says_the_payment_keeps_falling(client: Client) -> None:
+    # A regular extra lowers the recalculated payment again every month, so the headline may not read as
+    # a fixed new payment.
+    params = {**LOWER, "extra_monthly": "500", "lump_1_on": "", "lump_1_amount": ""}
+    response = client.get(PLAN, params)
+    html = response.content.decode()
+    lines = response.context["view"].result.lines
+
+    regular = [line.payment - line.extra for line in lines[1:-1]]
+    assert regular == sorted(regular, reverse=True)
+    assert regular[0] > regular[-1]
+    assert "月供也会逐月略降" in html
+    # A one-off payment alone lowers it once: no such words there.
+    assert "逐月略降" not in client.get(PLAN, LOWER).content.decode()
