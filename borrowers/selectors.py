@@ -152,6 +152,12 @@ class Settlement:
     payments: int
 
     @property
+    def number(self) -> str:
+        """The confirmation's own number, the same however often it is printed: JQ (结清), the loan and
+        the day it was settled, so whoever is shown it can quote it back to us to check."""
+        return f"JQ-{self.reference}-{self.settled_on:%Y%m%d}"
+
+    @property
     def total_paid(self) -> Decimal:
         return self.principal + self.interest + self.fees + self.penalty
 

@@ -151,6 +151,11 @@ def test_the_settlement_confirmation_is_a_page_to_print_and_keep(client: Client)
     assert "2026年4月30日" in page  # issued on the business date
     assert "¥3,086.41" in page
     assert "css/loans.css" in page  # its print stylesheet
+    # Who issued it and a number to quote back, so whoever is shown it can check it.
+    assert f"证明编号 JQ-{loan.reference}-20260331" in page
+    assert "出具方" in page
+    assert "安心。如需核实本证明" in page
+    assert "data-print hidden" in page  # the print button, shown by static/js/print.js
 
 
 def test_the_settlement_confirmation_speaks_english_to_an_english_reader(client: Client) -> None:
