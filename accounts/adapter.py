@@ -33,3 +33,7 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx = {"request": request, "email": email, "current_site": mail_site(request), **context}
         message = self.render_mail(template_prefix, email, ctx)
         email_queue(message=message, kind=template_prefix.rsplit("/", 1)[-1])
+
+    def format_email_subject(self, subject: str) -> str:
+        """"[安心] …" on a Chinese mail and "[Anxin] …" on an English one, not both names on every mail."""
+        return f"[{gettext('Anxin')}] {subject}"

@@ -52,6 +52,9 @@ def test_the_sign_up_verification_mail_names_the_site(language: str) -> None:
 
     (message,) = mail.outbox
     assert_names_the_site(message.body, language)
+    # The subject names the site once, in the reader's language: "[安心] …" or "[Anxin] …".
+    assert message.subject.startswith(f"[{LANGUAGES[language]}] "), message.subject
+    assert ("Anxin" in message.subject) == (language == "en"), message.subject
     assert "/accounts/confirm-email/" in message.body
     assert ("sign up" if language == "en" else "注册") in message.body
 
