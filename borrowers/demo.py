@@ -39,14 +39,14 @@ MILESTONES = (
         61,
         loanmath.MilestoneKind.COLLECTIONS,
         "转交催收团队。催收人员不得在 22:00 至次日 08:00 联系你，也不得骚扰你的亲友。",
-        "Passed to our collections team. Collectors may not contact you between 22:00 and 08:00, nor harass "
-        "your family or friends.",
+        "The loan goes to our collections team. Collectors may not contact you between 22:00 and 08:00, nor "
+        "harass your family or friends.",
     ),
     (
         91,
         loanmath.MilestoneKind.LEGAL,
-        "我们可能通过诉讼追讨欠款。在此之前，你随时可以申请困难还款方案。",
-        "We may go to court to recover the debt. Until then you can apply for a hardship plan at any time.",
+        "我们可能通过诉讼追讨欠款。在此之前，你随时可以找我们商量困难还款方案。",
+        "We may go to court to recover the debt. Until then you can ask us for a hardship plan at any time.",
     ),
 )
 
