@@ -5,7 +5,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 from django.utils.translation import gettext
 
-from notifications.services import email_queue
+from notifications.services import allauth_mail_carries_secret, email_queue
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,12 @@ class AccountAdapter(DefaultAccountAdapter):
         request = context.get("request") or self.request
         ctx = {"request": request, "email": email, "current_site": mail_site(request), **context}
         message = self.render_mail(template_prefix, email, ctx)
-        email_queue(message=message, kind=template_prefix.rsplit("/", 1)[-1])
+        email_queue(
+            message=message,
+            kind=template_prefix.rsplit("/", 1)[-1],
+            carries_secret=allauth_mail_carries_secret(template_prefix),
+        )
 
     def format_email_subject(self, subject: str) -> str:
-        """"[安心] …" on a Chinese mail and "[Anxin] …" on an English one, not both names on every mail."""
+        """ "[安心] …" on a Chinese mail and "[Anxin] …" on an English one, not both names on every mail."""
         return f"[{gettext('Anxin')}] {subject}"

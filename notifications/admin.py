@@ -1,17 +1,62 @@
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from notifications.models import OutboundEmail
+
+# What the admin shows of a mail that carries a sign-in secret: who (masked), what kind, and how delivery
+# went. Not its subject or body, and not the transport's error text, which could quote the message.
+SECRET_FIELDS = ("kind", "recipients", "status", "attempts", "created_at", "sent_at")
+FIELDS = (
+    "kind",
+    "recipients",
+    "from_email",
+    "subject",
+    "body_text",
+    "body_html",
+    "status",
+    "attempts",
+    "last_error",
+    "created_at",
+    "sent_at",
+)
+BODY_FIELDS = ("body_text", "body_html")
 
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin[OutboundEmail]):
-    """The delivery log: read-only, so what the log says was sent is what was sent."""
+    """The delivery log: read-only, so what the log says was sent is what was sent.
 
-    list_display = ("created_at", "kind", "subject", "status", "attempts", "sent_at")
+    A mail that carries a sign-in secret (a password-reset link, a confirmation key, a sign-in code) shows
+    no body to anyone, superusers included: whoever read it could sign in as the borrower. Its body is
+    erased once it is sent (notifications.services); until then only the worker reads it.
+    """
+
+    list_display = ("created_at", "kind", "recipients", "subject_shown", "status", "attempts", "sent_at")
     list_filter = ("status", "kind")
     search_fields = ("subject", "to")
     date_hierarchy = "created_at"
+    readonly_fields = FIELDS
+
+    def get_fields(self, request: HttpRequest, obj: OutboundEmail | None = None) -> Any:
+        return SECRET_FIELDS if obj is None or obj.carries_secret else FIELDS
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        # ?body_text__contains=… would let anyone with the list guess a queued key letter by letter.
+        if lookup.split("__", 1)[0] in BODY_FIELDS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description=gettext_lazy("recipients"))
+    def recipients(self, obj: OutboundEmail) -> str:
+        return obj.recipients_shown
+
+    @admin.display(description=gettext_lazy("subject"), ordering="subject")
+    def subject_shown(self, obj: OutboundEmail) -> str:
+        return _("(hidden)") if obj.carries_secret else obj.subject
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

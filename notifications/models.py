@@ -2,6 +2,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def email_masked(address: str) -> str:
+    """d***@anxin.example: enough to tell two borrowers' mail apart, not to read the whole address."""
+    local, at, domain = address.partition("@")
+    return f"{local[:1]}***{at}{domain}"
+
+
 class OutboundEmail(models.Model):
     """One email we mean to send, kept as a delivery log.
 
@@ -21,6 +27,10 @@ class OutboundEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=998)
     body_text = models.TextField(_("text body"))
     body_html = models.TextField(_("HTML body"), blank=True)
+    # A mail that lets its reader in (a password-reset link, a confirmation key, a sign-in code): the
+    # worker reads its body, nobody in the admin does, and the body is erased once it has gone out or
+    # has failed for good (notifications.services).
+    carries_secret = models.BooleanField(_("carries a sign-in secret"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
@@ -40,4 +50,12 @@ class OutboundEmail(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {', '.join(self.to)}"
+        return f"{self.kind} → {self.recipients_shown}"
+
+    @property
+    def recipients_shown(self) -> str:
+        """The recipients, masked on a mail that carries a sign-in secret (read in the admin)."""
+        addresses = [str(address) for address in self.to]
+        if self.carries_secret:
+            addresses = [email_masked(address) for address in addresses]
+        return ", ".join(addresses)

@@ -3,20 +3,27 @@
 A message moves open → answered → closed (or open → closed) by one service each way, refused when the
 transition table (NEXT_STATUSES) does not allow it; each move writes an audit row without the text (the
 text is the borrower's, and stays in its own row). Sending is limited per account, so the form cannot be
-used to flood the Support queue.
+used to flood the Support queue. When Support writes an answer, the borrower gets a short mail in their
+language that only says so and links to the message: the answer itself stays behind the sign-in.
 """
 
 import re
 from datetime import timedelta
 from typing import Any
 
+from allauth.utils import build_absolute_uri
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from borrowers.models import BorrowerProfile
 from core.exceptions import ApplicationError
 from core.services import audit_record
+from notifications.services import email_queue
 from portal.models import SupportMessage
 
 Status = SupportMessage.Status
@@ -119,11 +126,45 @@ def _move(*, message_id: int, staff: Any, to: str, reply: str, request: Any = No
             data={"from": previous, "to": to, "replied": bool(reply)},
             request=request,
         )
+        if reply:
+            _answer_notice_queue(message=message, request=request)
     return message
 
 
+def _answer_notice_queue(*, message: SupportMessage, request: Any = None) -> None:
+    """Tell the borrower there is an answer, in their language, with a link to it; sent once the caller's
+    transaction commits. Not the answer (nor the topic): whoever reads the mailbox learns no more than that
+    the lender wrote back. Without a request (a shell) there is no host, and the link is the path alone."""
+    language = (
+        BorrowerProfile.objects.filter(user_id=message.user_id)
+        .values_list("preferred_language", flat=True)
+        .first()
+    )
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        path = reverse("portal:help_message", args=[message.pk])
+        url = build_absolute_uri(request, path) if request is not None else path
+        subject = _("We have answered your message")
+        body = _(
+            "Hello,\n\n"
+            "We have answered your message #%(number)d.\n\n"
+            "To read our answer, sign in to %(site)s and open:\n"
+            "%(url)s\n\n"
+            "The answer is not in this mail, so that only you can read it."
+        ) % {"number": message.pk, "site": _("Anxin"), "url": url}
+        mail = EmailMessage(
+            subject=f"[{_('Anxin')}] {subject}",
+            body=f"{body}\n",
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[message.user.email],
+        )
+    email_queue(message=mail, kind="support_message_answered")
+
+
 def support_message_answer(*, message_id: int, staff: Any, reply: str, request: Any = None) -> SupportMessage:
-    """Support answers an open message; the borrower reads the answer on their messages page."""
+    """Support answers an open message; the borrower reads the answer on their messages page, and gets a
+    mail that says so."""
     return _move(message_id=message_id, staff=staff, to=Status.ANSWERED, reply=reply, request=request)
 
 
@@ -131,5 +172,5 @@ def support_message_close(
     *, message_id: int, staff: Any, reply: str = "", request: Any = None
 ) -> SupportMessage:
     """Support closes a message (answered, or needing no answer); a closed message stays closed. An answer
-    given with it is shown to the borrower too."""
+    given with it is shown to the borrower too, and mailed about like an answer."""
     return _move(message_id=message_id, staff=staff, to=Status.CLOSED, reply=reply, request=request)

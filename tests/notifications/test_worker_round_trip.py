@@ -110,3 +110,22 @@ def test_a_real_worker_delivers_a_queued_mail(worker: Path) -> None:
     written = list(worker.iterdir())
     assert len(written) == 1
     assert "Delivered by a worker." in written[0].read_text()
+
+
+def test_a_real_worker_delivers_a_sign_in_secret_and_then_erases_it(worker: Path) -> None:
+    message = EmailMultiAlternatives(
+        "Your code", "Your code is 428913.", "a@anxin.example", ["b@example.com"]
+    )
+    with transaction.atomic():
+        outbound = services.email_queue(message=message, kind="login_code", carries_secret=True)
+
+    deadline = time.monotonic() + 30
+    while OutboundEmail.objects.get(pk=outbound.pk).status == OutboundEmail.Status.QUEUED:
+        assert time.monotonic() < deadline, "the worker did not deliver the mail in 30 s"
+        time.sleep(0.2)
+
+    outbound.refresh_from_db()
+    assert outbound.status == OutboundEmail.Status.SENT
+    assert outbound.body_text == services.SCRUBBED_BODY
+    (written,) = worker.iterdir()
+    assert "Your code is 428913." in written.read_text()
