@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -134,6 +135,15 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
     def save_model(self, request: HttpRequest, obj: Lesson, form: Any, change: bool) -> None:
         services.lesson_save(lesson=obj, actor=request.user)
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Whoever writes questions here is one of the draft's authors (four eyes).
+        changes = _formset_changes(fs for fs in formsets if fs.model is Question)
+        if changes:
+            services.lesson_quiz_changed(
+                lesson=form.instance, actor=request.user, changes=changes, request=request
+            )
+
     def get_urls(self) -> list[URLPattern]:
         own = [
             path(
@@ -246,6 +256,17 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
         return HttpResponseRedirect(reverse("admin:education_lesson_versions", args=[lesson.pk]))
 
 
+def _formset_changes(formsets: Any) -> list[str]:
+    """What the saved inline formsets added, changed and deleted: `<model>.<verb>`, one per object."""
+    changes: list[str] = []
+    for formset in formsets:
+        name = formset.model._meta.model_name
+        changes += [f"{name}.added"] * len(formset.new_objects)
+        changes += [f"{name}.changed"] * len(formset.changed_objects)
+        changes += [f"{name}.deleted"] * len(formset.deleted_objects)
+    return changes
+
+
 def version_diff(older: LessonVersion, newer: LessonVersion) -> str:
     """A side-by-side table of what changed. difflib escapes the text it puts in the table (&, <, >)."""
 
@@ -283,6 +304,46 @@ class QuestionAdmin(AuditedModelAdmin[Question]):
         if not _draft(obj.lesson):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Whoever writes a question or its answers is one of the lesson's authors (four eyes).
+        question = form.instance
+        changes = (
+            [] if change and not form.has_changed() else ["question.changed" if change else "question.added"]
+        )
+        changes += _formset_changes(formsets)
+        if not changes:
+            return
+        services.lesson_quiz_changed(
+            lesson=question.lesson, actor=request.user, changes=changes, request=request
+        )
+        moved_from = form.initial.get("lesson") if change else None
+        if moved_from is not None and moved_from != question.lesson_id:
+            services.lesson_quiz_changed(
+                lesson=Lesson.objects.get(pk=moved_from),
+                actor=request.user,
+                changes=["question.deleted"],
+                request=request,
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Question) -> None:
+        services.lesson_quiz_changed(
+            lesson=obj.lesson, actor=request.user, changes=["question.deleted"], request=request
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
+        # Bulk deletion ("delete selected") is checked here, question by question: only drafts change.
+        lessons = Lesson.objects.filter(questions__in=queryset).distinct()
+        if any(not _draft(lesson) for lesson in lessons):
+            raise PermissionDenied
+        with transaction.atomic():
+            for lesson in lessons:
+                services.lesson_quiz_changed(
+                    lesson=lesson, actor=request.user, changes=["question.deleted"], request=request
+                )
+            super().delete_queryset(request, queryset)
 
     def has_change_permission(self, request: HttpRequest, obj: Question | None = None) -> bool:
         return (obj is None or _draft(obj.lesson)) and super().has_change_permission(request, obj)

@@ -33,11 +33,12 @@ from education.models import (
     Lesson,
     LessonProgress,
     Question,
+    QuizAttempt,
     RecommendationRule,
     ReviewItem,
     Situation,
 )
-from education.services import TRANSITIONS, pass_mark_percent, quiz_problems
+from education.services import QUIZ_CHANGED, TRANSITIONS, pass_mark_percent, quiz_problems
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -513,6 +514,65 @@ def quiz_lesson(*, course_key: str, lesson_key: str, lesson_id: int) -> tuple[Le
     return lesson, _questions(lesson)
 
 
+@dataclass(frozen=True)
+class QuizAnswers:
+    """Answers given earlier to one language version of a lesson's quiz, to show their result again."""
+
+    lesson_id: int
+    answers: dict[int, int]
+    saved: bool
+
+
+def _answers(raw: Any) -> dict[int, int]:
+    if not isinstance(raw, dict):
+        return {}
+    answers = {}
+    for question_id, choice_id in raw.items():
+        try:
+            answers[int(question_id)] = int(choice_id)
+        except (TypeError, ValueError):
+            continue
+    return answers
+
+
+def quiz_attempt_answers(
+    *, course_key: str, lesson_key: str, user: Any, attempt_id: int
+) -> QuizAnswers | None:
+    """A signed-in reader's own attempt at this lesson's quiz (None for anyone else's, or once the lesson is
+    no longer visible). One query."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    attempt = (
+        QuizAttempt.objects.filter(
+            visible(clock.now(), "lesson__"),
+            pk=attempt_id,
+            user=user,
+            lesson__course__key=course_key,
+            lesson__key=lesson_key,
+        )
+        .only("lesson_id", "answers")
+        .first()
+    )
+    if attempt is None:
+        return None
+    return QuizAnswers(lesson_id=attempt.lesson_id, answers=_answers(attempt.answers), saved=True)
+
+
+def quiz_guest_answers(*, course_key: str, lesson_key: str, stored: Any) -> QuizAnswers | None:
+    """What a reader without an account answered (kept in their session), if that lesson version is still
+    visible under this address. One query."""
+    if not isinstance(stored, dict):
+        return None
+    try:
+        lesson_id = int(stored.get("lesson", ""))
+    except (TypeError, ValueError):
+        return None
+    lesson = Lesson.objects.filter(visible(clock.now()), pk=lesson_id, course__key=course_key, key=lesson_key)
+    if not lesson.exists():
+        return None
+    return QuizAnswers(lesson_id=lesson_id, answers=_answers(stored.get("answers")), saved=False)
+
+
 def review_questions(*, user: Any) -> tuple[Question, ...]:
     """The questions due for review today, oldest first, a batch at a time."""
     ids = list(
@@ -552,6 +612,7 @@ HISTORY_LABELS: dict[str, "StrOrPromise"] = {
     "lesson.saved": pgettext_lazy("editorial history", "Saved"),
     "lesson.restored": _("Restored an earlier version"),
     "curriculum.lesson_revised": _("Updated from the starter curriculum"),
+    QUIZ_CHANGED: _("Changed the quiz"),
     **{f"lesson.{action}": transition.label for action, transition in TRANSITIONS.items()},
 }
 

@@ -8,18 +8,20 @@ two answers to choose from and exactly one right one) is neither submitted nor p
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core.exceptions import ApplicationError
+from core.models import AuditEvent
 from core.services import audit_record
 from education import clock
 from education.models import (
@@ -196,7 +198,34 @@ def _own_draft(transition: Transition, lesson: Lesson, actor: Any) -> bool:
         return True
     return LessonVersion.objects.filter(
         lesson=lesson, number__gt=lesson.published_version or 0, created_by=actor
-    ).exists()
+    ).exists() or _quiz_author(lesson, actor)
+
+
+QUIZ_CHANGED = "lesson.quiz_changed"
+
+
+def _quiz_author(lesson: Lesson, actor: Any) -> bool:
+    """Whether this person added, changed or deleted a question or answer of the lesson since it was last
+    approved (the quiz changes only in draft, so: in this draft). One query, from the audit trail."""
+    rows = AuditEvent.objects.filter(object_type=Lesson._meta.label_lower, object_id=str(lesson.pk))
+    last_approved = rows.filter(action="lesson.approve").order_by("-id").values("id")[:1]
+    return (
+        rows.filter(action=QUIZ_CHANGED, actor=actor)
+        .filter(id__gt=Coalesce(Subquery(last_approved), 0))
+        .exists()
+    )
+
+
+def lesson_quiz_changed(*, lesson: Lesson, actor: Any, changes: Sequence[str], request: Any = None) -> None:
+    """Record that `actor` changed the lesson's quiz (its questions or their answers): that makes them one of
+    the draft's authors, so they may not approve it. Call it in the transaction that makes the change."""
+    if lesson.status != Status.DRAFT:
+        raise ApplicationError(
+            _("Only a draft can be edited. Make a new draft of this lesson first."), code="not_draft"
+        )
+    audit_record(
+        action=QUIZ_CHANGED, actor=actor, target=lesson, data={"changes": list(changes)}, request=request
+    )
 
 
 def _render_timeout() -> float:
@@ -321,6 +350,14 @@ def lesson_transition(
         if not actor.has_perm(transition.permission):
             raise ApplicationError(_("You do not have the right to do that."), code="forbidden")
         if _own_draft(transition, lesson, actor):
+            if lesson.submitted_by_id != actor.pk and _quiz_author(lesson, actor):
+                raise ApplicationError(
+                    _(
+                        "You changed the questions or answers of this draft's quiz, so you are one of its "
+                        "authors: another editor must approve it."
+                    ),
+                    code="own_draft",
+                )
             raise ApplicationError(
                 _("You wrote or submitted this draft, so another editor must approve it."), code="own_draft"
             )
@@ -451,6 +488,7 @@ class QuizResult:
     passed: bool
     answers: tuple[AnswerFeedback, ...]
     saved: bool
+    attempt_id: int | None = None  # the QuizAttempt kept for a signed-in reader
 
 
 def _feedback(questions: Sequence[Question], answers: Mapping[int, int]) -> tuple[AnswerFeedback, ...]:
@@ -483,48 +521,57 @@ def _review_schedule_wrong(user: Any, question_ids: Sequence[int], today: date) 
         )
 
 
+def quiz_score(
+    *, lesson: Lesson, questions: Sequence[Question], answers: Mapping[int, int], saved: bool = False
+) -> QuizResult:
+    """Score answers against the lesson's pass mark; writes nothing (also shows a kept attempt again).
+    `questions` come with their choices prefetched."""
+    feedback = _feedback(questions, answers)
+    total = len(feedback)
+    correct = sum(1 for f in feedback if f.correct)
+    mark = pass_mark_percent(lesson)
+    return QuizResult(
+        correct=correct,
+        total=total,
+        percent=(correct * 100 // total) if total else 0,
+        pass_mark=mark,
+        passed=total > 0 and correct * 100 >= mark * total,
+        answers=feedback,
+        saved=saved,
+    )
+
+
 def quiz_submit(
     *, user: Any, lesson: Lesson, questions: Sequence[Question], answers: Mapping[int, int]
 ) -> QuizResult:
     """Score a quiz. For a signed-in reader, keep the attempt, the best score, the pass, and schedule the
     questions answered wrongly for review. `questions` come with their choices prefetched."""
-    feedback = _feedback(questions, answers)
-    total = len(feedback)
-    correct = sum(1 for f in feedback if f.correct)
-    mark = pass_mark_percent(lesson)
-    passed = total > 0 and correct * 100 >= mark * total
-    percent = (correct * 100 // total) if total else 0
     signed_in = bool(getattr(user, "is_authenticated", False))
-    if signed_in:
-        now = clock.now()
-        with transaction.atomic():
-            QuizAttempt.objects.create(
-                user=user,
-                lesson=lesson,
-                correct=correct,
-                total=total,
-                passed=passed,
-                answers={str(f.question_id): f.chosen_id for f in feedback},
-                submitted_at=now,
-            )
-            progress = _progress(user, lesson)
-            progress.best_score = max(progress.best_score, percent)
-            if progress.read_at is None:
-                progress.read_at = now
-            if passed and progress.passed_at is None:
-                progress.passed_at = now
-            _complete_if_done(progress, has_quiz=True, now=now)
-            progress.save()
-            _review_schedule_wrong(user, [f.question_id for f in feedback if not f.correct], clock.today())
-    return QuizResult(
-        correct=correct,
-        total=total,
-        percent=percent,
-        pass_mark=mark,
-        passed=passed,
-        answers=feedback,
-        saved=signed_in,
-    )
+    result = quiz_score(lesson=lesson, questions=questions, answers=answers, saved=signed_in)
+    if not signed_in:
+        return result
+    feedback = result.answers
+    now = clock.now()
+    with transaction.atomic():
+        attempt = QuizAttempt.objects.create(
+            user=user,
+            lesson=lesson,
+            correct=result.correct,
+            total=result.total,
+            passed=result.passed,
+            answers={str(f.question_id): f.chosen_id for f in feedback},
+            submitted_at=now,
+        )
+        progress = _progress(user, lesson)
+        progress.best_score = max(progress.best_score, result.percent)
+        if progress.read_at is None:
+            progress.read_at = now
+        if result.passed and progress.passed_at is None:
+            progress.passed_at = now
+        _complete_if_done(progress, has_quiz=True, now=now)
+        progress.save()
+        _review_schedule_wrong(user, [f.question_id for f in feedback if not f.correct], clock.today())
+    return replace(result, attempt_id=attempt.pk)
 
 
 def review_submit(

@@ -1,11 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.http import HtmxHttpRequest
 from education import selectors, services
-from education.forms import QuizForm, quiz_rows
+from education.forms import ANSWER_PREFIX, QuizForm, quiz_rows
 
 
 @require_GET
@@ -20,18 +22,56 @@ def course(request: HttpRequest, course_key: str) -> HttpResponse:
     return render(request, "education/course.html", {"course": item})
 
 
+# A reader without an account: their latest answers to each lesson, so a full-page result survives a reload.
+GUEST_QUIZ_SESSION_KEY = "education.quiz_answers"
+RESULT_PARAM = "result"
+GUEST_RESULT = "guest"
+
+
+def _answers_shown(request: HttpRequest, course_key: str, lesson_key: str) -> selectors.QuizAnswers | None:
+    """The answers whose result the page was asked to show (?result=): the reader's own attempt, or a
+    guest's answers from their session; anything else is ignored and the quiz is shown blank."""
+    wanted = request.GET.get(RESULT_PARAM, "")
+    if wanted == GUEST_RESULT and not request.user.is_authenticated:
+        stored = request.session.get(GUEST_QUIZ_SESSION_KEY, {}).get(f"{course_key}/{lesson_key}")
+        return selectors.quiz_guest_answers(course_key=course_key, lesson_key=lesson_key, stored=stored)
+    if wanted.isdigit():
+        return selectors.quiz_attempt_answers(
+            course_key=course_key, lesson_key=lesson_key, user=request.user, attempt_id=int(wanted)
+        )
+    return None
+
+
 @require_GET
 def lesson(request: HtmxHttpRequest, course_key: str, lesson_key: str) -> HttpResponse:
-    page = selectors.lesson_page(course_key=course_key, lesson_key=lesson_key, user=request.user)
+    shown = _answers_shown(request, course_key, lesson_key)
+    page = selectors.lesson_page(
+        course_key=course_key,
+        lesson_key=lesson_key,
+        user=request.user,
+        lesson_id=shown.lesson_id if shown else None,
+    )
     if request.user.is_authenticated:
         services.lesson_mark_read(user=request.user, lesson=page.lesson, has_quiz=bool(page.questions))
-    form = QuizForm(initial={"lesson": page.lesson.pk}, questions=page.questions)
-    context = {"page": page, "form": form, "rows": quiz_rows(form, ()), "result": None}
+    result = None
+    initial: dict[str, object] = {"lesson": page.lesson.pk}
+    if shown is not None and page.questions:
+        result = services.quiz_score(
+            lesson=page.lesson, questions=page.questions, answers=shown.answers, saved=shown.saved
+        )
+        initial.update({f"{ANSWER_PREFIX}{pk}": choice for pk, choice in shown.answers.items()})
+    form = QuizForm(initial=initial, questions=page.questions)
+    rows = quiz_rows(form, result.answers if result else ())
+    context = {"page": page, "form": form, "rows": rows, "result": result}
     return render(request, "education/lesson.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def quiz(request: HtmxHttpRequest, course_key: str, lesson_key: str) -> HttpResponse:
+    lesson_url = reverse("education:lesson", args=[course_key, lesson_key])
+    if request.method == "GET":
+        # A reload or a language switch after answering without JavaScript lands here: show the lesson.
+        return redirect(f"{lesson_url}#quiz")
     try:
         lesson_id = int(request.POST.get("lesson", ""))
     except ValueError as error:
@@ -42,9 +82,21 @@ def quiz(request: HtmxHttpRequest, course_key: str, lesson_key: str) -> HttpResp
     form = QuizForm(request.POST, questions=questions)
     result = None
     if form.is_valid():
-        result = services.quiz_submit(
-            user=request.user, lesson=lesson, questions=questions, answers=form.answers()
-        )
+        answers = form.answers()
+        result = services.quiz_submit(user=request.user, lesson=lesson, questions=questions, answers=answers)
+        if not request.htmx:
+            # Post/redirect/get: the full-page result has an address of its own, to reload or re-language.
+            if result.attempt_id is not None:
+                shown = str(result.attempt_id)
+            else:
+                kept = dict(request.session.get(GUEST_QUIZ_SESSION_KEY, {}))
+                kept[f"{course_key}/{lesson_key}"] = {
+                    "lesson": lesson.pk,
+                    "answers": {str(pk): choice for pk, choice in answers.items()},
+                }
+                request.session[GUEST_QUIZ_SESSION_KEY] = kept
+                shown = GUEST_RESULT
+            return redirect(f"{lesson_url}?{urlencode({RESULT_PARAM: shown})}#quiz")
     page = selectors.lesson_page(
         course_key=course_key, lesson_key=lesson_key, user=request.user, lesson_id=lesson.pk
     )

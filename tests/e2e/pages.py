@@ -164,7 +164,7 @@ EXCLUDED: dict[str, str] = {
     "portal:healthz": "JSON health check for the load balancer, not a page",
     "favicon.ico": "a redirect to the icon, not a page",
     "set_language": "POST-only: the language switch",
-    "education:quiz": "POST-only: htmx swaps the quiz result into the lesson page",
+    "education:quiz": "not a page: POST scores the quiz, GET redirects to the lesson page (listed)",
     "account_set_password": "redirects to password change: every demo login has a password",
     "account_request_reauthentication_code": "login by code is off (ACCOUNT_LOGIN_BY_CODE_ENABLED)",
     "account_confirm_reauthentication_code": "login by code is off (ACCOUNT_LOGIN_BY_CODE_ENABLED)",

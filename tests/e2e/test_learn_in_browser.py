@@ -6,6 +6,7 @@ and addresses instead.
 """
 
 import re
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -130,6 +131,57 @@ def test_a_quiz_answer_by_htmx_moves_focus_to_the_feedback(page, settings) -> No
     assert page.evaluate("document.activeElement.id") == "quiz-feedback"
     assert "3" in page.locator("#quiz-feedback").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.fixture
+def page_without_js(browser, live_server, transactional_db) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    context = browser.new_context(
+        viewport=PHONE, locale="zh-CN", base_url=live_server.url, java_script_enabled=False
+    )
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+def test_without_javascript_the_quiz_result_survives_a_reload_and_the_language_switch(
+    page_without_js, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from education.loader import curriculum_load, curriculum_read
+    from tests.education.conftest import SMALL_CURRICULUM
+
+    settings.EDUCATION_NOW = NOW.isoformat()
+    curriculum_load(data=curriculum_read(SMALL_CURRICULUM))
+    make_user("reader@example.com")
+    page = page_without_js
+    log_in(page, "reader@example.com")
+    url = "/learn/loan-basics/reading-your-statement/"
+    page.goto(url)
+    fieldsets = page.locator("#quiz fieldset")
+    for n in range(3):
+        fieldsets.nth(n).locator("input[type=radio]").nth(0 if n < 2 else 1).check()  # 2 of 3 right
+    page.locator("#quiz button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/learn/loan-basics/reading-your-statement/\?result=\d+#quiz$"))
+    assert "3 题中的 2 题" in page.locator("#quiz-feedback").inner_text()
+
+    response = page.reload()
+    assert response is not None
+    assert response.status == 200
+    assert "3 题中的 2 题" in page.locator("#quiz-feedback").inner_text()
+    assert page.locator("#quiz input[type=radio]:checked").count() == 3
+
+    page.locator("#language-select").select_option("en")
+    page.locator(".language-form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "?result=" in page.url
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "You got 2 of 3 right." in page.locator("#quiz-feedback").inner_text()
+    assert page.locator("#result-language-note a").get_attribute("href") == url
+
+    # The quiz's own address, opened directly, leads back to the lesson rather than to a 405.
+    response = page.goto(url + "quiz/")
+    assert response is not None
+    assert response.status == 200
+    assert page.url.endswith(url + "#quiz")
 
 
 def test_an_unpassable_quiz_is_refused_and_the_editors_note_reaches_the_reviewer(

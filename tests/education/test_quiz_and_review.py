@@ -8,6 +8,7 @@ from django.test import Client
 
 from accounts.models import User
 from education.models import Lesson, LessonProgress, Question, QuizAttempt, ReviewItem
+from tests.conftest import make_user
 from tests.education.conftest import Clock, LessonGetter
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +36,9 @@ def test_two_of_three_passes_at_the_default_pass_mark_and_completes_the_read_les
     client.force_login(borrower)
     client.get(URL)
     response = client.post(URL + "quiz/", answers(lesson, right=2))
-    assert response.status_code == 200
     attempt = QuizAttempt.objects.get(user=borrower)
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}?result={attempt.pk}#quiz"
     assert (attempt.correct, attempt.total, attempt.passed) == (2, 3, True)
     progress = LessonProgress.objects.get(user=borrower, lesson=lesson)
     assert progress.best_score == 66
@@ -87,7 +89,7 @@ def test_without_javascript_the_whole_page_comes_back_with_the_feedback(
 ) -> None:
     lesson = lesson_of("reading-your-statement")
     client.force_login(borrower)
-    html = client.post(URL + "quiz/", answers(lesson, right=1)).content.decode()
+    html = client.post(URL + "quiz/", answers(lesson, right=1), follow=True).content.decode()
     assert "<html" in html
     assert 'id="quiz-feedback"' in html
     assert "Not 2a: it is wrong." in html  # the explanation of the answer chosen
@@ -119,11 +121,116 @@ def test_a_reader_without_an_account_gets_feedback_but_nothing_is_saved(
     client: Client, curriculum: None, lesson_of: LessonGetter
 ) -> None:
     lesson = lesson_of("reading-your-statement")
-    html = client.post(URL + "quiz/", answers(lesson, right=3)).content.decode()
+    html = client.post(URL + "quiz/", answers(lesson, right=3), follow=True).content.decode()
     assert 'id="quiz-feedback"' in html
     assert "/accounts/login/" in html
     assert not QuizAttempt.objects.exists()
     assert not ReviewItem.objects.exists()
+
+
+# --- without JavaScript: post, redirect, get (issue 8) --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "says", "passed"),
+    [("zh-hans", "你答对了 3 题中的 1 题。", "你通过了。"), ("en", "You got 1 of 3 right.", "You passed.")],
+)
+def test_without_javascript_the_result_has_its_own_address_to_reload_and_switch_language(
+    client: Client,
+    borrower: User,
+    curriculum: None,
+    lesson_of: LessonGetter,
+    language: str,
+    says: str,
+    passed: str,
+) -> None:
+    lesson = lesson_of("reading-your-statement", language)
+    client.cookies["django_language"] = language
+    client.force_login(borrower)
+    response = client.post(URL + "quiz/", answers(lesson, right=1))
+    attempt = QuizAttempt.objects.get(user=borrower)
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}?result={attempt.pk}#quiz"
+
+    for _reload in range(2):  # a reload shows the same result and keeps no second attempt
+        page = client.get(response["Location"])
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert 'id="quiz-feedback"' in html
+        assert says in html
+        assert passed not in html
+        assert "Not 2a: it is wrong." in html  # the explanation of the answer chosen
+        assert "Because 2 is right." in html  # and of the right one
+        # The answer chosen is still chosen.
+        wrong = Question.objects.get(lesson=lesson, order=2).choices.get(text="wrong 2a")
+        assert f'value="{wrong.pk}" id="id_q{wrong.question_id}_1" required checked>' in html
+    assert QuizAttempt.objects.count() == 1
+
+    # The footer's language switch returns to this address: the result stays, in the other language.
+    other = "en" if language == "zh-hans" else "zh-hans"
+    client.cookies["django_language"] = other
+    html = client.get(response["Location"]).content.decode()
+    assert f'<html lang="{other}"' in html
+    assert 'id="quiz-feedback"' in html
+    assert ("You got 1 of 3 right." if other == "en" else "你答对了 3 题中的 1 题。") in html
+    # The result stays with the version its quiz was answered in, and says so (not "not translated yet").
+    assert 'id="result-language-note"' in html
+    assert f'<a href="{URL}">' in html
+    assert "not been translated" not in html
+    assert "还没有" not in html
+
+
+def test_a_guest_without_javascript_sees_their_result_again_from_their_session(
+    client: Client, curriculum: None, lesson_of: LessonGetter
+) -> None:
+    lesson = lesson_of("reading-your-statement")
+    response = client.post(URL + "quiz/", answers(lesson, right=3))
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}?result=guest#quiz"
+    html = client.get(response["Location"]).content.decode()
+    assert 'id="quiz-feedback"' in html
+    assert "你答对了 3 题中的 3 题。" in html
+    assert "/accounts/login/" in html  # nothing was kept: log in to save the score
+    assert not QuizAttempt.objects.exists()
+    # Another visitor at the same address has answered nothing: a blank quiz.
+    html = Client().get(response["Location"]).content.decode()
+    assert 'id="quiz"' in html
+    assert 'id="quiz-feedback"' not in html
+
+
+def test_nobody_sees_another_readers_result(
+    client: Client, borrower: User, curriculum: None, lesson_of: LessonGetter
+) -> None:
+    lesson = lesson_of("reading-your-statement")
+    client.force_login(borrower)
+    location = client.post(URL + "quiz/", answers(lesson, right=1))["Location"]
+    stranger = Client()
+    stranger.force_login(make_user("stranger@example.com"))
+    for visitor in (stranger, Client()):
+        page = visitor.get(location)
+        assert page.status_code == 200
+        assert 'id="quiz-feedback"' not in page.content.decode()
+    for nonsense in ("?result=999999", "?result=abc", "?result=guest", "?result="):
+        page = client.get(URL + nonsense)
+        assert page.status_code == 200
+        assert 'id="quiz-feedback"' not in page.content.decode()
+
+
+def test_getting_the_quiz_address_leads_back_to_the_lesson(client: Client, curriculum: None) -> None:
+    response = client.get(URL + "quiz/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}#quiz"
+    assert client.get(URL + "quiz/", follow=True).status_code == 200
+
+
+def test_htmx_still_answers_in_place_without_a_redirect(
+    client: Client, borrower: User, curriculum: None, lesson_of: LessonGetter
+) -> None:
+    lesson = lesson_of("reading-your-statement")
+    client.force_login(borrower)
+    response = client.post(URL + "quiz/", answers(lesson, right=3), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.content.decode().strip().startswith('<section id="quiz"')
 
 
 def test_a_quiz_for_a_lesson_that_is_not_published_is_not_found(

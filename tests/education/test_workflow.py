@@ -14,7 +14,7 @@ from education import services
 from education.admin import version_diff
 from education.models import Choice, Course, Lesson, LessonVersion, LessonVersionIsAppendOnlyError, Question
 from tests.conftest import make_user
-from tests.education.conftest import Clock
+from tests.education.conftest import Clock, make_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -404,3 +404,209 @@ def test_the_workflow_page_lists_what_makes_the_quiz_unpassable_and_refuses_to_s
     assert "Question 1 (“面对催收，你有哪些权利？”) has 0 answers to choose from" in html
     draft.refresh_from_db()
     assert draft.status == Lesson.Status.DRAFT
+
+
+# --- four eyes covers the quiz too: whoever wrote questions or answers is an author (issue 8) -------
+
+
+def offered(lesson: Lesson, actor: User) -> list[str]:
+    return [t.action for t in services.transitions_allowed(lesson=lesson, actor=actor)]
+
+
+def test_an_editor_who_wrote_the_quiz_of_a_draft_cannot_approve_it(
+    draft: Lesson, editor: User, other_editor: User
+) -> None:
+    add_question(draft, "Whose question?", [True, False])
+    services.lesson_quiz_changed(lesson=draft, actor=other_editor, changes=["question.added"])
+    draft = services.lesson_transition(lesson=draft, action="submit", actor=editor)
+    assert "approve" not in offered(draft, other_editor)
+    with pytest.raises(ApplicationError) as refused:
+        services.lesson_transition(lesson=draft, action="approve", actor=other_editor)
+    assert refused.value.code == "own_draft"
+    assert "questions or answers" in refused.value.message
+    draft.refresh_from_db()
+    assert draft.status == Lesson.Status.IN_REVIEW
+
+    third = make_editor("third@example.com")
+    assert "approve" in offered(draft, third)
+    services.lesson_transition(lesson=draft, action="approve", actor=third)
+    draft.refresh_from_db()
+    assert draft.status == Lesson.Status.PUBLISHED
+
+
+def test_quiz_changes_count_only_in_the_draft_they_were_made_in(
+    draft: Lesson, editor: User, other_editor: User
+) -> None:
+    third = make_editor("third@example.com")
+    add_question(draft, "Old question", [True, False])
+    services.lesson_quiz_changed(lesson=draft, actor=other_editor, changes=["question.added"])
+    services.lesson_transition(lesson=draft, action="submit", actor=editor)
+    services.lesson_transition(lesson=draft, action="approve", actor=third)
+    # A new draft that other_editor did not touch: their earlier quiz work no longer makes them its author.
+    draft = services.lesson_transition(lesson=draft, action="reopen", actor=third)
+    draft.body_markdown = "Second text."
+    services.lesson_save(lesson=draft, actor=editor)
+    draft = services.lesson_transition(lesson=draft, action="submit", actor=editor)
+    assert "approve" in offered(draft, other_editor)
+    # The quiz changes only in draft.
+    with pytest.raises(ApplicationError) as refused:
+        services.lesson_quiz_changed(lesson=draft, actor=third, changes=["choice.changed"])
+    assert refused.value.code == "not_draft"
+    services.lesson_transition(lesson=draft, action="approve", actor=other_editor)
+    draft.refresh_from_db()
+    assert draft.status == Lesson.Status.PUBLISHED
+
+
+def _question_form(lesson: Lesson, text: str, right: int, count: int = 2) -> dict[str, object]:
+    data: dict[str, object] = {
+        "lesson": lesson.pk,
+        "order": 1,
+        "text": text,
+        "choices-TOTAL_FORMS": count,
+        "choices-INITIAL_FORMS": 0,
+        "choices-MIN_NUM_FORMS": 0,
+        "choices-MAX_NUM_FORMS": 1000,
+    }
+    for n in range(count):
+        data[f"choices-{n}-order"] = n + 1
+        data[f"choices-{n}-text"] = f"{text} {n + 1}"
+        data[f"choices-{n}-explanation"] = "…"
+        if n == right:
+            data[f"choices-{n}-is_correct"] = "on"
+    return data
+
+
+def test_through_the_admin_the_reviewer_who_wrote_the_quiz_is_not_offered_approve(
+    client: Client, editor: User, other_editor: User, clock: Clock
+) -> None:
+    """The testers' repro: one editor writes a lesson without a quiz, the chief editor adds its question and
+    marks the right answer, the editor submits; the chief editor must not be able to publish it."""
+    course = Course.objects.create(key="news", title_zh_hans="新课程", title_en="News")
+    client.force_login(editor)
+    response = client.post(
+        "/admin/education/lesson/add/",
+        {
+            "course": course.pk,
+            "key": "no-quiz-yet",
+            "language": "zh-hans",
+            "order": 1,
+            "title": "No quiz yet",
+            "summary": "s",
+            "minutes": 3,
+            "body_markdown": "Text.",
+            "tags-TOTAL_FORMS": 0,
+            "tags-INITIAL_FORMS": 0,
+            "questions-TOTAL_FORMS": 0,
+            "questions-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    lesson = Lesson.objects.get(key="no-quiz-yet")
+
+    client.force_login(other_editor)
+    response = client.post("/admin/education/question/add/", _question_form(lesson, "Who pays?", right=0))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert lesson.questions.get().choices.filter(is_correct=True).count() == 1
+    assert AuditEvent.objects.filter(
+        action="lesson.quiz_changed", object_id=str(lesson.pk), actor=other_editor
+    ).exists()
+
+    client.force_login(editor)
+    client.post(f"/admin/education/lesson/{lesson.pk}/workflow/", {"action": "submit"})
+    lesson.refresh_from_db()
+    assert lesson.status == Lesson.Status.IN_REVIEW
+
+    client.force_login(other_editor)
+    page = client.get(f"/admin/education/lesson/{lesson.pk}/workflow/").content.decode()
+    assert 'value="approve"' not in page
+    assert 'value="send_back"' in page
+    assert "修改了小测验" in page  # the history says who wrote the quiz
+    response = client.post(f"/admin/education/lesson/{lesson.pk}/workflow/", {"action": "approve"})
+    assert response.status_code == 200
+    assert 'class="errorlist nonfield"' in response.content.decode()
+    assert "你修改过这份草稿小测验的题目或答案" in response.content.decode()
+    lesson.refresh_from_db()
+    assert lesson.status == Lesson.Status.IN_REVIEW
+
+
+def test_changing_or_deleting_a_question_or_an_answer_in_the_admin_makes_an_author(
+    client: Client, draft: Lesson, editor: User, other_editor: User
+) -> None:
+    def authors() -> set[str]:
+        rows = AuditEvent.objects.filter(action="lesson.quiz_changed", object_id=str(draft.pk))
+        return {row.actor.email for row in rows.select_related("actor")}
+
+    question = add_question(draft, "Fine question", [True, False])
+    reviewer, third = other_editor, make_editor("third@example.com")
+    client.force_login(reviewer)
+    choices = list(question.choices.order_by("order"))
+    data: dict[str, object] = {
+        "lesson": draft.pk,
+        "order": 1,
+        "text": "Fine question",
+        "choices-TOTAL_FORMS": 2,
+        "choices-INITIAL_FORMS": 2,
+        "choices-MIN_NUM_FORMS": 0,
+        "choices-MAX_NUM_FORMS": 1000,
+    }
+    for n, choice in enumerate(choices):
+        data.update(
+            {
+                f"choices-{n}-id": choice.pk,
+                f"choices-{n}-question": question.pk,
+                f"choices-{n}-order": choice.order,
+                f"choices-{n}-text": choice.text,
+                f"choices-{n}-explanation": "…",
+            }
+        )
+        if choice.is_correct:
+            data[f"choices-{n}-is_correct"] = "on"
+    # Saving without a change writes nobody in.
+    assert client.post(f"/admin/education/question/{question.pk}/change/", data).status_code == 302
+    assert authors() == set()
+    data["choices-1-explanation"] = "A better explanation."
+    assert client.post(f"/admin/education/question/{question.pk}/change/", data).status_code == 302
+    assert authors() == {reviewer.email}
+
+    client.force_login(third)
+    response = client.post(f"/admin/education/question/{question.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Question.objects.filter(pk=question.pk).exists()
+    assert authors() == {reviewer.email, third.email}
+
+    draft = services.lesson_transition(lesson=draft, action="submit", actor=editor)
+    assert "approve" not in offered(draft, reviewer)
+    assert "approve" not in offered(draft, third)
+
+
+def test_questions_written_in_the_lessons_own_form_make_an_author_too(
+    client: Client, draft: Lesson, editor: User, other_editor: User
+) -> None:
+    client.force_login(other_editor)
+    response = client.post(
+        f"/admin/education/lesson/{draft.pk}/change/",
+        {
+            "order": 1,
+            "title": draft.title,
+            "summary": draft.summary,
+            "minutes": draft.minutes,
+            "body_markdown": draft.body_markdown,
+            "tags-TOTAL_FORMS": 0,
+            "tags-INITIAL_FORMS": 0,
+            "questions-TOTAL_FORMS": 1,
+            "questions-INITIAL_FORMS": 0,
+            "questions-0-order": 1,
+            "questions-0-text": "Added beside the text",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    question = draft.questions.get()
+    assert question.text == "Added beside the text"
+    assert not LessonVersion.objects.filter(lesson=draft, created_by=other_editor).exists()  # text unchanged
+    for n, right in enumerate([True, False], start=1):
+        Choice.objects.create(question=question, order=n, text=f"c{n}", is_correct=right, explanation="…")
+    draft = services.lesson_transition(lesson=draft, action="submit", actor=editor)
+    assert "approve" not in offered(draft, other_editor)
+    with pytest.raises(ApplicationError) as refused:
+        services.lesson_transition(lesson=draft, action="approve", actor=other_editor)
+    assert refused.value.code == "own_draft"
