@@ -12,9 +12,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import in_language
 from loanmath import DayCount, MilestoneKind, OverdueBucket, OverpaymentHandling, RepaymentMethod
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ class Milestone(models.Model):
 
     @property
     def text(self) -> str:
-        return self.text_en if (get_language() or "").startswith("en") else self.text_zh_hans
+        return in_language(self.text_zh_hans, self.text_en)
 
 
 class LoanProduct(models.Model):
@@ -212,9 +212,7 @@ class LoanProduct(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_zh_hans
+        return in_language(self.name_zh_hans, self.name_en)
 
 
 class Loan(models.Model):

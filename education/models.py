@@ -11,8 +11,10 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from core.i18n import in_language
 
 # A lesson is a few minutes' reading; this is about 50 printed pages. Anything longer is a mistake or an
 # attack, and is refused before the Markdown renderer ever sees it.
@@ -52,11 +54,11 @@ class Course(models.Model):
 
     @property
     def title(self) -> str:
-        return self.title_en if (get_language() or "").startswith("en") else self.title_zh_hans
+        return in_language(self.title_zh_hans, self.title_en)
 
     @property
     def summary(self) -> str:
-        return self.summary_en if (get_language() or "").startswith("en") else self.summary_zh_hans
+        return in_language(self.summary_zh_hans, self.summary_en)
 
 
 class Lesson(models.Model):

@@ -9,12 +9,9 @@ the admin (portal.services).
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-
-def _in_language(zh_hans: str, en: str) -> str:
-    return en if (get_language() or "").startswith("en") else zh_hans
+from core.i18n import in_language
 
 
 class ContactDetails(models.Model):
@@ -39,11 +36,11 @@ class ContactDetails(models.Model):
 
     @property
     def hours(self) -> str:
-        return _in_language(self.hours_zh_hans, self.hours_en)
+        return in_language(self.hours_zh_hans, self.hours_en)
 
     @property
     def reply_time(self) -> str:
-        return _in_language(self.reply_time_zh_hans, self.reply_time_en)
+        return in_language(self.reply_time_zh_hans, self.reply_time_en)
 
 
 class RepaymentAccount(models.Model):
@@ -70,11 +67,11 @@ class RepaymentAccount(models.Model):
 
     @property
     def account_name(self) -> str:
-        return _in_language(self.account_name_zh_hans, self.account_name_en)
+        return in_language(self.account_name_zh_hans, self.account_name_en)
 
     @property
     def bank(self) -> str:
-        return _in_language(self.bank_zh_hans, self.bank_en)
+        return in_language(self.bank_zh_hans, self.bank_en)
 
 
 class RepaymentChannel(models.Model):
@@ -97,11 +94,11 @@ class RepaymentChannel(models.Model):
 
     @property
     def name(self) -> str:
-        return _in_language(self.name_zh_hans, self.name_en)
+        return in_language(self.name_zh_hans, self.name_en)
 
     @property
     def how(self) -> str:
-        return _in_language(self.how_zh_hans, self.how_en)
+        return in_language(self.how_zh_hans, self.how_en)
 
 
 class SupportMessage(models.Model):
