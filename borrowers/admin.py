@@ -55,7 +55,7 @@ def service_form_page(
         "form": form,
         "submit_label": submit_label,
     }
-    return TemplateResponse(request, "admin/borrowers/service_form.html", context)
+    return TemplateResponse(request, "admin/service_form.html", context)
 
 
 class NeverEditedMixin:
