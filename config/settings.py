@@ -223,6 +223,10 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
 }
+# Behind the TLS proxy REMOTE_ADDR is the proxy's. The number of proxies in front of the app (README,
+# "Deployment"): allauth then takes the client's address from X-Forwarded-For, and so do the audit trail
+# and every limit per IP (core.http.client_ip). 0 = no proxy, use REMOTE_ADDR (the embedded default).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Anxin 安心"
 MFA_RECOVERY_CODE_COUNT = 10

@@ -3,6 +3,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
+from core.http import client_ip
 from core.models import AuditEvent
 
 
@@ -23,5 +24,5 @@ def audit_record(
         object_id=str(target.pk) if target is not None else "",
         reason=reason,
         data=data or {},
-        ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
+        ip_address=client_ip(request) if request is not None else None,
     )
