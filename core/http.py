@@ -1,3 +1,4 @@
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
@@ -21,5 +22,5 @@ def client_ip(request: HttpRequest) -> str | None:
 
     try:
         return get_client_ip(request)
-    except Exception:  # a forwarded header shorter than the configured proxy count
+    except ImproperlyConfigured:  # a forwarded header shorter than the configured proxy count
         return None
