@@ -21,6 +21,7 @@ def client_ip(request: HttpRequest) -> str | None:
     from allauth.core.internal.httpkit import get_client_ip
 
     try:
-        return get_client_ip(request)
+        ip: str | None = get_client_ip(request)
+        return ip
     except ImproperlyConfigured:  # a forwarded header shorter than the configured proxy count
         return None
