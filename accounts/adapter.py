@@ -5,6 +5,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 from django.utils.translation import gettext
 
+from accounts.security_events import NOTICES
 from notifications.services import allauth_mail_carries_secret, email_queue
 
 
@@ -35,7 +36,8 @@ class AccountAdapter(DefaultAccountAdapter):
         email_queue(
             message=message,
             kind=template_prefix.rsplit("/", 1)[-1],
-            carries_secret=allauth_mail_carries_secret(template_prefix),
+            # Our own notices (accounts.security_events) carry no secret; allauth's are judged by its list.
+            carries_secret=template_prefix not in NOTICES and allauth_mail_carries_secret(template_prefix),
         )
 
     def format_email_subject(self, subject: str) -> str:

@@ -32,6 +32,7 @@ STAFF = (
     ("reviewer@anxin.example", "Hardship reviewers"),
     ("approver@anxin.example", "Hardship approvers"),
     ("support@anxin.example", "Support"),
+    ("auditor@anxin.example", "Auditors"),
 )
 
 

@@ -30,3 +30,9 @@ def device_describe(user_agent: str | None) -> str:
     if browser and system:
         return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
     return browser or system or _("Unknown browser")
+
+
+def device_families(user_agent: str | None) -> tuple[str, str]:
+    """(browser family, system family), each "" when unknown: what makes a device "new" to a person."""
+    browser, system = _families((user_agent or "").strip()[:1000])
+    return browser or "", system or ""

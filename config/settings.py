@@ -10,6 +10,8 @@ from pathlib import Path
 import django_stubs_ext
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -66,24 +68,37 @@ INSTALLED_APPS = [
     "repayment",
     "education",
     "portal",
+    "privacy",
     "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Strict headers on everything the app answers (static files are answered above): issue 9. The
+    # no-store middleware sits before SessionMiddleware to see the session and CSRF cookies it sets.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.security_headers.PersonalResponseNoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every 403 writes authz.denied; a 404 for someone else's loan or message writes authz.not_found.
+    "core.middleware_audit.AuthzDeniedAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Idle and absolute session limits (sign out), before anything records the session's activity.
+    "accounts.session_limits.SessionLimitsMiddleware",
     # Instead of allauth's UserSessionsMiddleware, which writes to the database on every request.
     "accounts.middleware.SessionActivityMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
+    "accounts.security_events.RecoveryCodesViewedMiddleware",
+    # Junk in the admin's search or filters is a 400, not a 500 (after the staff checks above).
+    "core.middleware_admin_input.AdminBadInputMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -235,7 +250,29 @@ MFA_RECOVERY_CODE_COUNT = 10
 USERSESSIONS_TRACK_ACTIVITY = True
 SESSION_ACTIVITY_INTERVAL_SECONDS = 5 * 60
 
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 60 * 60)
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+# Session limits (accounts.session_limits): idle = no request for that long; absolute = since signing in.
+# Borrowers who tick "remember me" get the longer pair; staff are never remembered.
+ACCOUNTS_BORROWER_SESSION_IDLE_SECONDS = 30 * 60
+ACCOUNTS_BORROWER_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
+ACCOUNTS_REMEMBERED_SESSION_IDLE_SECONDS = 30 * 24 * 60 * 60
+ACCOUNTS_REMEMBERED_SESSION_ABSOLUTE_SECONDS = 30 * 24 * 60 * 60
+ACCOUNTS_STAFF_SESSION_IDLE_SECONDS = 30 * 60
+ACCOUNTS_STAFF_SESSION_ABSOLUTE_SECONDS = 8 * 60 * 60
+# The last request's time lives in a signed cookie re-issued at most this often: idle time is measured
+# without writing to the database on a page view.
+ACCOUNTS_ACTIVITY_COOKIE_NAME = "anxin_activity"
+ACCOUNTS_ACTIVITY_REFRESH_SECONDS = 60
+# A staff member's first authenticator needs a one-time link (`manage.py staff_enrolment_link EMAIL`),
+# valid this long; opened, it unlocks TOTP activation in that browser session for the second figure.
+ACCOUNTS_ENROLMENT_LINK_MINUTES = 30
+ACCOUNTS_ENROLMENT_UNLOCK_MINUTES = 30
+# The site's address as people open it, for links in mail sent outside a request (that command).
+ACCOUNTS_SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")
+
+# The longest a session row lives without being saved, for sessions that end with the browser (staff,
+# borrowers not remembered); the limits above end them sooner. A remembered one expires at its limit.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -244,6 +281,39 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp 4): our own origin only, no inline script or style, no eval.
+# Our templates hold no inline script, style element or style attribute; htmx is configured not to
+# eval or inject its indicator styles (templates/base.html). Django 5.2's admin needs no exception: its
+# templates run no inline script (settings travel in data- attributes of script files) and write an
+# inline <style> only on a change list without any action bar, which no ModelAdmin of ours has
+# (tests/platform/test_headers.py). data: images: allauth draws the TOTP set-up QR code as a data: SVG.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_NONE],
+        "frame-src": [CSP_NONE],
+        "frame-ancestors": [CSP_NONE],
+        "form-action": [CSP_SELF],
+    }
+}
+# Permissions-Policy: every powerful browser feature off, for us and for anything we might embed. The
+# site uses none of them; the recovery-codes page copies to the clipboard (same origin, left as is).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "encrypted-media",
+        "geolocation", "gyroscope", "hid", "idle-detection", "interest-cohort", "local-fonts",
+        "magnetometer", "microphone", "midi", "otp-credentials", "payment",
+        "picture-in-picture", "publickey-credentials-create", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "window-management", "xr-spatial-tracking",
+    )
+}  # fmt: skip
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -280,6 +350,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.email_send_queued",
         "schedule": crontab(minute="*/10"),
     },
+    # Import files left behind past IMPORT_FILE_RETENTION_DAYS (borrowers.imports_retention).
+    "import-files-purge": {
+        "task": "borrowers.tasks.import_files_purge",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # Anonymise the borrower profiles of closed accounts whose legal retention has ended (privacy).
+    "privacy-retention-release": {
+        "task": "privacy.tasks.retention_holds_release",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- logging ------------------------------------------------------------------------------------
@@ -302,10 +382,36 @@ NATIONAL_ID_HASH_KEY = env.str(
 )
 if PRODUCTION and not NATIONAL_ID_HASH_KEY:
     raise ImproperlyConfigured("DJANGO_ENV=production needs NATIONAL_ID_HASH_KEY.")
+# Imports: an uploaded file (full national ID numbers) is deleted once its report is made; anything
+# left behind (a job that never finished, a file no job names) is purged after this many days.
+IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=7)
 # Loan linking: failed attempts allowed per account per hour before linking is locked for an hour.
 LOAN_LINK_MAX_FAILURES = 5
+# ...and, whichever accounts made them, per loan reference in 24 hours and per client IP in an hour
+# (the IP limit is higher: a campus or office may share one address). A reference that sees failures
+# from LOAN_LINK_ALERT_ACCOUNTS accounts in 24 hours alerts SECURITY_ALERT_EMAILS once per 24 hours.
+LOAN_LINK_REFERENCE_MAX_FAILURES = 10
+LOAN_LINK_IP_MAX_FAILURES = 20
+LOAN_LINK_ALERT_ACCOUNTS = 3
+# Empty: the addresses in ADMINS.
+SECURITY_ALERT_EMAILS = env.list("SECURITY_ALERT_EMAILS", default=[])
 # Learning: the quiz pass mark, the longest a lesson's Markdown may take to render on save, and (for
 # a demo or a test) a pinned "now" for publishing schedules and spaced review (ISO date-time).
 EDUCATION_PASS_MARK_PERCENT = env.int("EDUCATION_PASS_MARK_PERCENT", default=60)
 EDUCATION_RENDER_TIMEOUT_SECONDS = env.float("EDUCATION_RENDER_TIMEOUT_SECONDS", default=5.0)
 EDUCATION_NOW = env.str("EDUCATION_NOW", default="")
+# Privacy rights (PIPL arts. 44-47). A borrower's request is answered within this many days of receipt
+# (the deadline staff see in the admin; the App personal-information rules of the MIIT ask for 15).
+PRIVACY_REQUEST_DEADLINE_DAYS = 15
+# After an account is deleted, its borrower profile, loans and ledger are kept this many years from the
+# day the last loan was settled, then the profile is anonymised: the Anti-Money Laundering Law of the PRC
+# requires customer identification data and transaction records to be kept for at least five years
+# after the business relationship ends, and the Regulation on the Administration of Credit Reporting
+# Industry keeps negative credit records for five years.
+PRIVACY_RETENTION_YEARS = 5
+PRIVACY_RETENTION_BASIS = (
+    "Anti-Money Laundering Law of the PRC: customer identity and transaction records kept 5 years after "
+    "the business relationship ends"
+)
+# Copies of one's data a day (each builds a zip of everything): enough for a borrower, not for a script.
+PRIVACY_EXPORTS_PER_DAY = 5

@@ -33,7 +33,9 @@ class Command(BaseCommand):
             self.stdout.write(line)
         self.stdout.write(
             "Staff must enter a TOTP code: add the secret to an authenticator app, or run\n"
-            "  .venv/bin/python manage.py demo_totp editor@anxin.example"
+            "  .venv/bin/python manage.py demo_totp editor@anxin.example\n"
+            "A new member of staff enrols their first authenticator only with a one-time link by mail:\n"
+            "  .venv/bin/python manage.py staff_enrolment_link EMAIL   (--show-link prints it, demo only)"
         )
         for loan in linkable:
             self.stdout.write(
