@@ -1,13 +1,38 @@
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AuditTrailIsAppendOnlyError(Exception):
+    """Raised on any attempt to change or delete an audit event: the trail is written once, never edited."""
+
+
+def _refuse(what: str) -> NoReturn:
+    raise AuditTrailIsAppendOnlyError(f"Audit events cannot be {what}: the audit trail is append-only.")
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Reads and inserts only: a bulk update or delete of the trail is refused before any SQL is sent."""
+
+    def update(self, **kwargs: Any) -> int:
+        _refuse("changed")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        _refuse("changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        _refuse("deleted")
+
+
 class AuditEvent(models.Model):
     """Who did what, when, to which object, and why: one row per state change that matters.
 
-    Append-only like the ledger. `action` is a dotted name (`loan.link_failed`, `payment.recorded`);
-    `data` holds the details a reviewer needs, never secrets (no passwords, no full ID numbers).
+    Append-only like the ledger: saving an existing row, deleting one and bulk updates or deletes raise
+    AuditTrailIsAppendOnlyError (and on PostgreSQL a trigger refuses UPDATE and DELETE whatever the
+    client). `action` is a dotted name (`loan.link_failed`, `payment.recorded`); `data` holds the details
+    a reviewer needs, never secrets (no passwords, no full ID numbers).
     """
 
     occurred_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
@@ -26,6 +51,8 @@ class AuditEvent(models.Model):
     data = models.JSONField(_("details"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
@@ -34,3 +61,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
+            _refuse("changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, using: Any = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
+        _refuse("deleted")
