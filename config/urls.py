@@ -24,5 +24,6 @@ urlpatterns = [
     path("budget/", include("borrowers.urls_budget")),
     path("plan/", include("repayment.urls")),
     path("learn/", include("education.urls")),
+    path("privacy/", include("privacy.urls")),
     path("", include("portal.urls")),
 ]
