@@ -1,12 +1,15 @@
 """Playwright driving Debian's Chromium, headless, against pytest-django's live server."""
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.conftest import require
+from tests.e2e.headers import CSP_BINDING, CSP_CONSOLE, CSP_VIOLATION_JS, header_problems, is_personal
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make to set up
 # data are still synchronous and safe here.
@@ -48,10 +51,47 @@ FAILED = pytest.StashKey[bool]()
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+class HeaderWatch:
+    """Everything a browser context reports against the strict headers (issue 9): each CSP violation
+    (the page's securitypolicyviolation events and Chromium's console lines about the policy), and each
+    answer of ours whose headers fall short (tests/e2e/headers.py): CSP and Permissions-Policy on every
+    page, no-store on every answer with personal data, htmx's partials included."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.problems: list[str] = []
+
+    def attach(self, context: Any) -> "HeaderWatch":
+        context.expose_function(CSP_BINDING, lambda text: self.problems.append(f"CSP violation: {text}"))
+        context.add_init_script(CSP_VIOLATION_JS)
+        context.on("console", self._console)
+        context.on("response", self._response)
+        return self
+
+    def _console(self, message: Any) -> None:
+        # A line with no address comes from an init script of the test's own, not from the page.
+        if CSP_CONSOLE in message.text and message.location.get("url"):
+            self.problems.append(f"CSP console {message.type}: {message.text}")
+
+    def _response(self, response: Any) -> None:
+        kind = response.request.resource_type
+        if not response.url.startswith(self.base_url) or kind not in {"document", "xhr", "fetch"}:
+            return
+        headers = response.all_headers()
+        personal = is_personal(
+            headers, signed_in=False, request_cookies=response.request.all_headers().get("cookie", "")
+        )
+        problems = header_problems(headers, personal=personal)
+        if kind != "document":  # a partial is no document: the page's policy applies to it
+            problems = [line for line in problems if "no-store" in line]
+        self.problems += [f"{response.request.method} {response.url}: {line}" for line in problems]
+
+
 @pytest.fixture
 def page(browser, live_server, transactional_db, request: pytest.FixtureRequest) -> Iterator[object]:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport=PHONE, locale="zh-CN", base_url=live_server.url)
     context.set_default_timeout(15_000)
+    watch = HeaderWatch(live_server.url).attach(context)
     page = context.new_page()
     yield page
     if request.node.stash.get(FAILED, False):
@@ -59,7 +99,18 @@ def page(browser, live_server, transactional_db, request: pytest.FixtureRequest)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
         print(f"\nscreenshot: {ARTIFACTS / request.node.name}.png  url: {page.url}")
+    else:
+        with contextlib.suppress(Exception):  # a page that crashed has nothing more to report
+            page.evaluate("0")  # lets the page's last violation reports reach Python
     context.close()
+    # Every browser test is also a test of the headers: a CSP violation or a header short of the
+    # policy fails it, at teardown (printed only, when the test failed already: it may be the cause).
+    report = "strict headers (issue 9):\n  " + "\n  ".join(dict.fromkeys(watch.problems))
+    if request.node.stash.get(FAILED, False):
+        if watch.problems:
+            print(report)
+    else:
+        assert not watch.problems, report
 
 
 @pytest.fixture(scope="module")

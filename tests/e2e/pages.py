@@ -81,6 +81,19 @@ def _support_message() -> dict[str, Any]:
     return {"pk": message.pk}
 
 
+def _privacy_request() -> dict[str, Any]:
+    """demo@'s first privacy request; a correction filed through the service when the demo data has none."""
+    from accounts.models import User
+    from privacy.models import PrivacyRequest
+    from privacy.services import correction_request_file
+
+    request = PrivacyRequest.objects.filter(user__email=LOGINS[BORROWER]).order_by("pk").first()
+    if request is None:
+        user = User.objects.get(email=LOGINS[BORROWER])
+        request = correction_request_file(user=user, note="我的名字写错了。")
+    return {"pk": request.pk}
+
+
 ANYONE = (VISITOR, BORROWER)
 COMPARE_THREE = "&".join(
     f"p{n}-{key}={value}"
@@ -158,6 +171,11 @@ PAGES: tuple[Page, ...] = (
     Page("admin:education_lesson_history", (EDITOR,), kwargs=_lesson_object_id),
     Page("admin:education_lesson_versions", (EDITOR,), kwargs=_lesson_id),
     Page("admin:education_lesson_workflow", (EDITOR,), kwargs=_lesson_id),
+    # privacy
+    Page("privacy:index", (BORROWER,)),
+    Page("privacy:correct", (BORROWER,)),
+    Page("privacy:delete", (BORROWER,)),
+    Page("privacy:request", (BORROWER,), kwargs=_privacy_request),
 )
 
 EXCLUDED: dict[str, str] = {
@@ -170,11 +188,13 @@ EXCLUDED: dict[str, str] = {
     "account_confirm_reauthentication_code": "login by code is off (ACCOUNT_LOGIN_BY_CODE_ENABLED)",
     "account_confirm_login_code": "login by code is off (ACCOUNT_LOGIN_BY_CODE_ENABLED)",
     "mfa_reauthenticate": "asked only when a staff sign-in is older than the reauthentication timeout",
-    "mfa_deactivate_totp": "staff may not remove TOTP (accounts.middleware); borrowers have none to remove",
+    "mfa_deactivate_totp": "demo borrowers have no TOTP to remove; staff reach it behind reauthentication",
     "mfa_generate_recovery_codes": "regenerates the codes shown by mfa_view_recovery_codes, which is checked",
     "mfa_download_recovery_codes": "a text file download, not a page",
     "admin:education_lesson_restore": "POST-only: restores a version from the versions page",
     "admin:education_lesson_delete": "content editors lack delete_lesson: the page is a 403 to them",
+    "privacy:export": "POST-only: the zip download of the borrower's data",
+    "privacy:consent": "POST-only: saves the marketing answer, shown on privacy:index (listed)",
 }
 
 # The back office beyond the editor's lesson pages (hardship staff, superusers) is Django's own admin,

@@ -30,7 +30,7 @@ def test_a_visitor_types_a_budget_and_sees_the_results_change_in_place(page) -> 
     type_amount(page, "housing", "1800")
     type_amount(page, "eating_out", "800")
     # 6000 − 1800 − 800 = 3400 left; eating out is 200 above its 600 guideline.
-    page.wait_for_function("document.querySelector('#surplus').innerText.includes('3,400.00')")
+    page.wait_for_function("() => document.querySelector('#surplus').innerText.includes('3,400.00')")
 
     assert page.locator("#total-income").inner_text() == "¥6,000.00"
     assert page.locator("#total-flexible").inner_text() == "¥800.00"
@@ -39,7 +39,7 @@ def test_a_visitor_types_a_budget_and_sees_the_results_change_in_place(page) -> 
     assert page.locator("#id_food-guideline.budget-field__guideline--above").count() == 0
 
     type_amount(page, "food", "-5")
-    page.wait_for_function("document.querySelector('#id_food-errors .errorlist') !== null")
+    page.wait_for_function("() => document.querySelector('#id_food-errors .errorlist') !== null")
     assert page.locator("#total-income").count() == 0
 
     assert page.evaluate("window.__notReloaded") is True  # swapped in place, no page load
@@ -57,7 +57,7 @@ def test_a_borrower_saves_the_budget_and_finds_it_again(page) -> None:  # type: 
 
     type_amount(page, "salary", "5000.50")
     type_amount(page, "savings", "500")
-    page.wait_for_function("document.querySelector('#surplus').innerText.includes('4,500.50')")
+    page.wait_for_function("() => document.querySelector('#surplus').innerText.includes('4,500.50')")
     page.locator("button[value=save]").click()
     page.wait_for_selector(".budget-saved")
 

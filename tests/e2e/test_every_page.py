@@ -20,6 +20,7 @@ from django.conf import settings
 
 from accounts.demo import DEMO_PASSWORD
 from tests.e2e.conftest import ARTIFACTS, session_cookie
+from tests.e2e.headers import CSP_BINDING, CSP_CONSOLE, CSP_VIOLATION_JS, header_problems, is_personal
 from tests.e2e.pages import (
     BORROWER,
     EDITOR,
@@ -27,6 +28,7 @@ from tests.e2e.pages import (
     LOGINS,
     PAGES,
     ROLES,
+    VISITOR,
     WIDTHS,
     Page,
     exclusion,
@@ -166,8 +168,11 @@ class Tab:
 
     def listen(self) -> "Tab":
         def on_console(message: Any) -> None:
+            where = message.location.get("url", "")
+            if not where and CSP_CONSOLE in message.text:
+                return  # from the test's own init scripts (axe-core): see CSP_VIOLATION_JS
             if message.type == "error":
-                self.console.append(f"{message.text} ({message.location.get('url', '')})")
+                self.console.append(f"{message.text} ({where})")
 
         def on_response(response: Any) -> None:
             if response.status >= 500:
@@ -182,6 +187,9 @@ class Tab:
             lambda r: self.problems.append(f"request failed: {r.method} {r.url} ({r.failure})"),
         )
         self.page.on("response", on_response)
+        # Each CSP violation the page reports, as one of its problems (tests/e2e/headers.py).
+        self.page.expose_function(CSP_BINDING, lambda text: self.problems.append(f"CSP violation: {text}"))
+        self.page.add_init_script(CSP_VIOLATION_JS)
         return self
 
 
@@ -249,6 +257,13 @@ def _check(tab: Any, url: str, role: str, base_url: str) -> tuple[list[str], lis
     status = response.status if response is not None else 0
     if 400 <= status < 500:
         problems.append(f"status {status}: the page is listed for the {role} but answers {status}")
+    if response is not None:
+        # The strict headers of issue 9; no-store on every page to someone signed in, and on every page
+        # that sets or varies on a cookie (sign-in forms carry a CSRF token).
+        headers = response.all_headers()
+        cookies = response.request.all_headers().get("cookie", "")
+        personal = is_personal(headers, signed_in=role != VISITOR, request_cookies=cookies)
+        problems += [f"header: {line}" for line in header_problems(headers, personal=personal)]
     final = tab.url.removeprefix(base_url)
     if final.split("?")[0] != url.split("?")[0]:
         problems.append(f"redirected to {final}: the page list says the {role} sees {url}")
@@ -362,6 +377,42 @@ def test_the_checks_catch_overflow_squeezed_text_and_axe_violations(browser) -> 
     assert "只给读屏软件" not in text, text
     assert len(problems) == 3, text
     assert "image-alt" in {item["id"] for item in axe_report}
+
+
+CSP_SELF_TEST = """<!doctype html><html lang="zh-Hans"><head><title>自测</title></head><body><main>
+<h1 style="color: #333">内联样式</h1><script>document.title = "内联脚本";</script>
+<style>h1 { color: #000; }</style></main></body></html>"""
+
+
+@pytest.mark.browser
+def test_the_checks_catch_a_csp_violation_and_a_page_short_of_the_strict_headers(browser) -> None:  # type: ignore[no-untyped-def]
+    """The CSP check can fail: a page under a strict policy with an inline style attribute and an inline
+    script reports both violations, and headers short of issue 9's policy are named."""
+    context = browser.new_context()
+    tab = Tab(context.new_page()).listen()
+    policy = "default-src 'self'; script-src 'self'; style-src 'self'"
+    tab.page.route(
+        "http://csp.test/",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="text/html",
+            headers={"Content-Security-Policy": policy},
+            body=CSP_SELF_TEST,
+        ),
+    )
+    response = tab.page.goto("http://csp.test/", wait_until="load")
+    tab.page.evaluate("0")
+    headers = header_problems(response.all_headers(), personal=True)
+    context.close()
+
+    text = "\n".join(tab.problems)
+    assert "CSP violation: style-src-attr refused inline" in text, text
+    assert "CSP violation: script-src-elem refused inline" in text, text
+    assert "CSP violation: style-src-elem refused inline" in text, text
+    assert all("(http://csp.test/)" in line for line in tab.console), tab.console
+    assert tab.page.is_closed()
+    assert "CSP frame-ancestors is [], not [\"'none'\"]" in headers, headers
+    assert any("without Cache-Control: no-store" in line for line in headers), headers
 
 
 def test_every_url_pattern_is_classified() -> None:

@@ -31,7 +31,7 @@ def test_demo_borrower_sees_what_waiting_costs_and_changes_the_date(page) -> Non
     page.get_by_label("如果我在这一天还款").fill("2027-01-15")
     page.get_by_label("如果我在这一天还款").dispatch_event("change")
     page.wait_for_url("**pay_on=2027-01-15**")
-    page.wait_for_function("document.querySelector('.chosen-amount').innerText.includes('2027')")
+    page.wait_for_function("() => document.querySelector('.chosen-amount').innerText.includes('2027')")
 
     assert page.evaluate("window.__notReloaded") is True  # swapped in place, no page load
     assert page.locator(".chosen-amount").inner_text() != before

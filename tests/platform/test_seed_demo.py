@@ -38,11 +38,20 @@ def test_seed_demo_creates_the_logins_loans_and_lessons_and_is_idempotent(settin
     second_output = seed()
 
     assert counts() == first
-    for email in ["demo@", "other@", "editor@", "chief.editor@", "reviewer@", "approver@", "support@"]:
+    for email in [
+        "demo@",
+        "other@",
+        "editor@",
+        "chief.editor@",
+        "reviewer@",
+        "approver@",
+        "support@",
+        "auditor@",
+    ]:
         assert f"{email}anxin.example" in first_output
     # The same TOTP secrets are printed again, so a tester's authenticator app keeps working.
     secrets = [line for line in first_output.splitlines() if "TOTP secret" in line]
-    assert len(secrets) == 5
+    assert len(secrets) == 6
     assert secrets == [line for line in second_output.splitlines() if "TOTP secret" in line]
     demo_loans = Loan.objects.filter(borrower__user__email="demo@anxin.example")
     assert {loan.status for loan in demo_loans} == {"active", "paid_off"}

@@ -92,3 +92,19 @@ def test_ci_runs_on_postgresql_with_a_real_broker_and_cache() -> None:
     assert connection.vendor == "postgresql"
     assert settings.CELERY_BROKER_URL.startswith("redis://")
     assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_the_strict_header_middlewares_answer_everything_but_static_files() -> None:
+    """After whitenoise (static files keep their own caching), and outside SessionMiddleware, so the
+    no-store rule sees the session and CSRF cookies and the Vary: Cookie those middlewares add."""
+    order = settings.MIDDLEWARE
+    whitenoise = order.index("whitenoise.middleware.WhiteNoiseMiddleware")
+    session = order.index("django.contrib.sessions.middleware.SessionMiddleware")
+    for middleware in (
+        "django_permissions_policy.PermissionsPolicyMiddleware",
+        "csp.middleware.CSPMiddleware",
+        "core.security_headers.PersonalResponseNoStoreMiddleware",
+    ):
+        assert whitenoise < order.index(middleware) < session, middleware
+    assert "django.middleware.clickjacking.XFrameOptionsMiddleware" in order
+    assert settings.X_FRAME_OPTIONS == "DENY"
