@@ -24,12 +24,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.admin import AuditedModelAdmin
+from core.audit_denied import authz_denied_record
 from core.exceptions import ApplicationError
+from core.services import audit_record
 from education import selectors, services
 from education.forms import LessonAdminForm, TransitionForm
 from education.models import Choice, Course, Lesson, LessonTag, LessonVersion, Question, RecommendationRule
 
 CONTENT_FIELDS = ("title", "summary", "minutes", "body_markdown")
+# Workflow refusals that are an authorisation matter (no right, four eyes, someone else's submission).
+REFUSALS_AUDITED = frozenset({"forbidden", "own_draft", "not_author"})
 
 
 def _draft(lesson: Lesson | None) -> bool:
@@ -133,7 +137,24 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
         )
 
     def save_model(self, request: HttpRequest, obj: Lesson, form: Any, change: bool) -> None:
-        services.lesson_save(lesson=obj, actor=request.user)
+        services.lesson_save(lesson=obj, actor=request.user, request=request)
+        # lesson_save audits the text (as a version); what else the editor changed (the order, the pass
+        # mark, even of a published lesson) is audited here with its before and after.
+        settings_changed = [name for name in form.changed_data if name not in CONTENT_FIELDS]
+        if change and settings_changed:
+            changes = self._changes(form)
+            fields = (
+                {name: changes[name] for name in settings_changed}
+                if isinstance(changes, dict)
+                else settings_changed
+            )
+            audit_record(
+                action=self._action(Lesson, "changed"),
+                actor=request.user,
+                target=obj,
+                data={"fields": fields},
+                request=request,
+            )
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -191,11 +212,15 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
                     actor=request.user,
                     comment=form.cleaned_data["comment"],
                     publish_at=form.cleaned_data["publish_at"],
+                    request=request,
                 )
             except services.QuizNotPassableError as error:
                 for sentence in (error.summary, *error.problems):
                     form.add_error(None, sentence)
             except ApplicationError as error:
+                if error.code in REFUSALS_AUDITED:
+                    # The transition rolled back with its audit row; the refusal itself is recorded.
+                    authz_denied_record(request, reason=f"lesson.{error.code}", status=200, target=lesson)
                 form.add_error(None, error.message)
             else:
                 messages.success(
@@ -245,7 +270,9 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
         if not self.has_change_permission(request, lesson):
             raise PermissionDenied
         try:
-            version = services.lesson_version_restore(lesson=lesson, number=number, actor=request.user)
+            version = services.lesson_version_restore(
+                lesson=lesson, number=number, actor=request.user, request=request
+            )
         except ApplicationError as error:
             messages.error(request, error.message)
         else:

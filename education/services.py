@@ -297,7 +297,7 @@ def _text_differs(lesson: Lesson, version: LessonVersion | None) -> bool:
     return any(getattr(lesson, name) != getattr(version, name) for name in TEXT_FIELDS)
 
 
-def lesson_save(*, lesson: Lesson, actor: Any, note: str = "") -> Lesson:
+def lesson_save(*, lesson: Lesson, actor: Any, note: str = "", request: Any = None) -> Lesson:
     """Save an editor's lesson: render its body once, keep the text as a new version if it changed.
 
     The text of a lesson that is in review or published cannot change: the reviewer approves what
@@ -323,6 +323,7 @@ def lesson_save(*, lesson: Lesson, actor: Any, note: str = "") -> Lesson:
                 actor=actor,
                 target=lesson,
                 data={"version": version.number},
+                request=request,
             )
     return lesson
 
@@ -334,6 +335,7 @@ def lesson_transition(
     actor: Any,
     comment: str = "",
     publish_at: datetime | None = None,
+    request: Any = None,
 ) -> Lesson:
     """Move a lesson through the workflow, if the transition table, the actor's rights and four eyes allow."""
     transition = TRANSITIONS.get(action)
@@ -406,12 +408,15 @@ def lesson_transition(
                 "from": previous,
                 "to": lesson.status,
                 "publish_at": lesson.publish_at.isoformat() if lesson.publish_at else None,
+                # Which text went live: the version the reviewer approved.
+                **({"version": lesson.published_version} if action == "approve" else {}),
             },
+            request=request,
         )
     return lesson
 
 
-def lesson_version_restore(*, lesson: Lesson, number: int, actor: Any) -> LessonVersion:
+def lesson_version_restore(*, lesson: Lesson, number: int, actor: Any, request: Any = None) -> LessonVersion:
     """Bring back an earlier text as a new version (history is never rewritten)."""
     with transaction.atomic():
         lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
@@ -432,6 +437,7 @@ def lesson_version_restore(*, lesson: Lesson, number: int, actor: Any) -> Lesson
             actor=actor,
             target=lesson,
             data={"from_version": number, "version": version.number},
+            request=request,
         )
     return version
 

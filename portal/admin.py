@@ -100,6 +100,11 @@ class SupportMessageAdmin(admin.ModelAdmin[SupportMessage]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Every field is read-only here: a message changes only on its answer page, through the audited
+        # services (which check the answer right themselves), never by saving this form.
+        return False
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
