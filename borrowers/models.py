@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.append_only import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 from core.i18n import in_language
 from loanmath import DayCount, MilestoneKind, OverdueBucket, OverpaymentHandling, RepaymentMethod
 
@@ -384,22 +385,11 @@ class Payment(models.Model):
         return self.receipt_number
 
 
-class LedgerIsAppendOnlyError(Exception):
+class LedgerIsAppendOnlyError(AppendOnlyError):
     """Someone tried to change or delete a ledger entry."""
 
 
-class LedgerEntryQuerySet(models.QuerySet["LedgerEntry"]):
-    def update(self, **kwargs: object) -> int:
-        raise LedgerIsAppendOnlyError("Ledger entries cannot be changed; write a reversal instead.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise LedgerIsAppendOnlyError("Ledger entries cannot be deleted; write a reversal instead.")
-
-    def bulk_update(self, objs: object, fields: object, batch_size: int | None = None) -> int:
-        raise LedgerIsAppendOnlyError("Ledger entries cannot be changed; write a reversal instead.")
-
-
-class LedgerEntry(models.Model):
+class LedgerEntry(AppendOnlyModel):
     """One append-only line of a loan's ledger. Never updated, never deleted: a correction is a new entry.
 
     Each amount is signed from the borrower's side: positive adds to what they owe, negative reduces it.
@@ -450,7 +440,10 @@ class LedgerEntry(models.Model):
     basis = models.JSONField(_("basis"), default=dict, blank=True)
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
 
-    objects = LedgerEntryQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
+    append_only_error = LedgerIsAppendOnlyError
+    append_only_refused_change = "Ledger entries cannot be changed; write a reversal instead."
+    append_only_refused_delete = "Ledger entries cannot be deleted; write a reversal instead."
 
     class Meta:
         verbose_name = _("ledger entry")
@@ -472,15 +465,6 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.loan_id} {self.business_date} {self.kind}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        # Append-only: refused here for every database, and by a trigger on PostgreSQL.
-        if self.pk is not None and not self._state.adding:
-            raise LedgerIsAppendOnlyError("Ledger entries cannot be changed; write a reversal instead.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise LedgerIsAppendOnlyError("Ledger entries cannot be deleted; write a reversal instead.")
 
     @property
     def total(self) -> Decimal:

@@ -1,32 +1,15 @@
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.append_only import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 
-class AuditTrailIsAppendOnlyError(Exception):
+
+class AuditTrailIsAppendOnlyError(AppendOnlyError):
     """Raised on any attempt to change or delete an audit event: the trail is written once, never edited."""
 
 
-def _refuse(what: str) -> NoReturn:
-    raise AuditTrailIsAppendOnlyError(f"Audit events cannot be {what}: the audit trail is append-only.")
-
-
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    """Reads and inserts only: a bulk update or delete of the trail is refused before any SQL is sent."""
-
-    def update(self, **kwargs: Any) -> int:
-        _refuse("changed")
-
-    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
-        _refuse("changed")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        _refuse("deleted")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """Who did what, when, to which object, and why: one row per state change that matters.
 
     Append-only like the ledger: saving an existing row, deleting one and bulk updates or deletes raise
@@ -51,7 +34,10 @@ class AuditEvent(models.Model):
     data = models.JSONField(_("details"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
-    objects = AuditEventQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
+    append_only_error = AuditTrailIsAppendOnlyError
+    append_only_refused_change = "Audit events cannot be changed: the audit trail is append-only."
+    append_only_refused_delete = "Audit events cannot be deleted: the audit trail is append-only."
 
     class Meta:
         verbose_name = _("audit event")
@@ -61,11 +47,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
-            _refuse("changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, using: Any = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
-        _refuse("deleted")

@@ -7,13 +7,13 @@ is what a carried-out deletion had to keep (the borrower profile, loans and ledg
 keep for a time), and when that time ends.
 """
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.append_only import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 
 
 class PrivacyRequest(models.Model):
@@ -80,19 +80,11 @@ class PrivacyRequest(models.Model):
         return self.is_open and self.deadline < timezone.now()
 
 
-class ConsentIsAppendOnlyError(Exception):
+class ConsentIsAppendOnlyError(AppendOnlyError):
     """Someone tried to change or delete a consent record: the history is the proof."""
 
 
-class ConsentRecordQuerySet(models.QuerySet["ConsentRecord"]):
-    def update(self, **kwargs: Any) -> int:
-        raise ConsentIsAppendOnlyError("Consent records cannot be changed; record a new answer instead.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise ConsentIsAppendOnlyError("Consent records cannot be deleted.")
-
-
-class ConsentRecord(models.Model):
+class ConsentRecord(AppendOnlyModel):
     """One answer to "may we use your data for this purpose": the latest row per purpose is the current
     answer. Never changed, never deleted, also after the account is closed (proof of what was agreed)."""
 
@@ -115,7 +107,10 @@ class ConsentRecord(models.Model):
     source = models.CharField(_("where"), max_length=20, choices=Source.choices)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
-    objects = ConsentRecordQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
+    append_only_error = ConsentIsAppendOnlyError
+    append_only_refused_change = "Consent records cannot be changed; record a new answer instead."
+    append_only_refused_delete = "Consent records cannot be deleted."
 
     class Meta:
         verbose_name = _("consent record")
@@ -125,14 +120,6 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.purpose} {'yes' if self.granted else 'no'}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise ConsentIsAppendOnlyError("Consent records cannot be changed; record a new answer instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ConsentIsAppendOnlyError("Consent records cannot be deleted.")
 
 
 class RetentionHold(models.Model):
