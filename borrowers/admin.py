@@ -20,7 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from borrowers import imports, services
 from borrowers.admin_profiles import PhoneLast4SearchMixin
@@ -201,7 +201,7 @@ class LoanAdmin(PhoneLast4SearchMixin, NeverEditedMixin, admin.ModelAdmin[Loan])
                 )
             },
         ),
-        (gettext_lazy("History"), {"fields": ("ledger", "payments")}),
+        (pgettext_lazy("loan admin", "History"), {"fields": ("ledger", "payments")}),
     )
     readonly_fields = ("total_balance_display", "ledger", "payments")
 

@@ -26,9 +26,12 @@ import re
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,7 +45,15 @@ from core.templatetags.money import money
 
 PHONE_LAST4 = re.compile(r"[0-9]{4}")
 
-SUPPORT_FIELDS = ("customer_number", "full_name", "phone_masked", "preferred_language", "time_zone", "linked")
+SUPPORT_FIELDS = (
+    "customer_number",
+    "full_name",
+    "phone_to_call",
+    "preferred_language",
+    "time_zone",
+    "linked",
+    "loans_owed",
+)
 HARDSHIP_FIELDS = ("customer_number", "full_name", "preferred_language", "loans_owed")
 GROUP_FIELDS: dict[str, tuple[str, ...]] = {
     "Support": SUPPORT_FIELDS,
@@ -64,11 +75,21 @@ FULL_FIELDS = (
     "user",
     "created_at",
 )
-DISPLAYED = ("phone_masked", "linked", "loans_owed")
+DISPLAYED = ("phone_masked", "phone_to_call", "linked", "loans_owed")
+
+
+def sees_phone(request: HttpRequest) -> bool:
+    """Whether this member of staff is shown a borrower's phone (masked or in full) anywhere."""
+    if request.user.has_perm("borrowers.change_borrowerprofile"):
+        return True
+    names = request.user.groups.values_list("name", flat=True)
+    return any("phone_to_call" in GROUP_FIELDS.get(name, ()) for name in names)
 
 
 class PhoneLast4SearchMixin:
-    """Search adds one phone match: a term of exactly 4 digits against the end of `phone_path`."""
+    """Search adds one phone match: a term of exactly 4 digits against the end of `phone_path`, for
+    staff who are shown the phone. For anyone else it would reveal the 4 digits they are never shown,
+    one guess at a time (hardship staff see no phone at all)."""
 
     phone_path = "phone"
 
@@ -79,7 +100,7 @@ class PhoneLast4SearchMixin:
             request, queryset, search_term
         )
         term = search_term.strip()
-        if PHONE_LAST4.fullmatch(term):
+        if PHONE_LAST4.fullmatch(term) and sees_phone(request):
             found |= queryset.filter(**{f"{self.phone_path}__endswith": term})
         return found, may_have_duplicates
 
@@ -126,9 +147,47 @@ class BorrowerProfileAdmin(PhoneLast4SearchMixin, AuditedModelAdmin[BorrowerProf
     def phone_masked(self, obj: BorrowerProfile) -> str:
         return obj.phone_masked
 
+    @admin.display(description=gettext_lazy("mobile phone"))
+    def phone_to_call(self, obj: BorrowerProfile) -> str:
+        # A button of the change form itself (which carries the CSRF token), posting to the reveal page.
+        return format_html(
+            '{} <button type="submit" formmethod="post" formaction="{}" class="button">{}</button>',
+            obj.phone_masked,
+            reverse("admin:borrowers_borrowerprofile_phone", args=[obj.pk]),
+            _("Show the number to call"),
+        )
+
     @admin.display(description=gettext_lazy("account linked"), boolean=True)
     def linked(self, obj: BorrowerProfile) -> bool:
-        return obj.user_id is not None
+        # A closed account (privacy deletion) is no longer anyone's way in.
+        return obj.user is not None and obj.user.is_active
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:profile_id>/phone/",
+                self.admin_site.admin_view(self.phone_view),
+                name="borrowers_borrowerprofile_phone",
+            ),
+            *super().get_urls(),
+        ]
+
+    def phone_view(self, request: HttpRequest, profile_id: int) -> HttpResponse:
+        """The full number, for Support to phone the borrower: asked for by a POST, one audit row each."""
+        if not (self.has_view_permission(request) and sees_phone(request)):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        profile = get_object_or_404(BorrowerProfile, pk=profile_id)
+        audit_record(action="borrower.phone_revealed", actor=request.user, target=profile, request=request)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": profile,
+            "title": _("Call %(name)s") % {"name": profile.full_name},
+            "phone": profile.phone,
+        }
+        return TemplateResponse(request, "admin/borrowers/borrowerprofile/phone.html", context)
 
     @admin.display(description=gettext_lazy("loans"))
     def loans_owed(self, obj: BorrowerProfile) -> str:

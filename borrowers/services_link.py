@@ -111,19 +111,21 @@ def _security_recipients() -> list[str]:
 
 
 def _alert_if_suspicious(*, reference: str, now: Any, request: HttpRequest | None) -> None:
-    """After a failure: alert staff, once per window, when several accounts have failed on one reference."""
+    """After a failure: alert staff, once per window, when several accounts have failed on one reference,
+    or its limit has been reached (two accounts can use up the limit between them, and a paused attempt is
+    not a failure, so the number of accounts alone would never reach the alert)."""
     failed = LinkAttempt.objects.filter(
         reference_tried=reference, succeeded=False, attempted_at__gte=now - REFERENCE_WINDOW
     )
     accounts = failed.values("user").distinct().count()
-    if accounts < settings.LOAN_LINK_ALERT_ACCOUNTS:
+    failures = failed.count()
+    if accounts < settings.LOAN_LINK_ALERT_ACCOUNTS and failures < settings.LOAN_LINK_REFERENCE_MAX_FAILURES:
         return
     already = AuditEvent.objects.filter(
         action="loan.link_suspicious", data__reference=reference, occurred_at__gte=now - ALERT_WINDOW
     ).exists()
     if already:
         return
-    failures = failed.count()
     audit_record(
         action="loan.link_suspicious",
         data={"reference": reference, "accounts": accounts, "failures": failures},

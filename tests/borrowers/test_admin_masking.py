@@ -109,7 +109,40 @@ def test_support_sees_name_masked_phone_and_customer_number_to_call(loan: Loan) 
 
     for shown in ["C0001", "王芳", "139****5678"]:
         assert shown in text
-    assert "AX2026000001" not in text  # the financial picture is the hardship teams' work
+    # What they phone about: each loan, what is owed and how late (found missing by the new-user pass).
+    assert "AX2026000001" in text
+    assert "13912345678" not in text
+
+
+def test_support_reveals_the_number_to_call_by_a_post_and_each_reveal_is_audited(loan: Loan) -> None:
+    client = staff_client("Support")
+    url = reverse("admin:borrowers_borrowerprofile_phone", args=[loan.borrower_id])
+
+    page = client.get(
+        reverse("admin:borrowers_borrowerprofile_change", args=[loan.borrower_id])
+    ).content.decode()
+    start = page.index('id="borrowerprofile_form"')
+    form = page[start : page.index("</form>", start)]
+    assert f'formaction="{url}"' in form  # the button posts the change form, with its CSRF token
+    assert "csrfmiddlewaretoken" in form
+    assert client.get(url).status_code == 405  # a link, a prefetch or a crawler reveals nothing
+    response = client.post(url)
+
+    assert response.status_code == 200
+    assert 'href="tel:13912345678"' in response.content.decode()
+    event = AuditEvent.objects.get(action="borrower.phone_revealed")
+    assert event.object_id == str(loan.borrower_id)
+
+
+@pytest.mark.parametrize("group", ["Hardship reviewers", "Hardship approvers", "Content editors"])
+def test_staff_whose_work_needs_no_phone_cannot_reveal_it(group: str, loan: Loan) -> None:
+    response = staff_client(group).post(
+        reverse("admin:borrowers_borrowerprofile_phone", args=[loan.borrower_id])
+    )
+
+    assert response.status_code == 403
+    assert "13912345678" not in response.content.decode()
+    assert not AuditEvent.objects.filter(action="borrower.phone_revealed").exists()
 
 
 @pytest.mark.parametrize("group", ["Hardship reviewers", "Hardship approvers"])
@@ -234,3 +267,23 @@ def test_the_list_sorts_only_by_customer_number_or_name(db: None) -> None:
             text = visible(response)
             order = sorted(by_number, key=text.find)
             assert order in allowed, (f"o={sign}{column}", order)
+
+
+@pytest.mark.parametrize("group", ["Hardship reviewers", "Hardship approvers"])
+def test_staff_who_see_no_phone_cannot_find_borrowers_by_its_last_4_digits(group: str, loan: Loan) -> None:
+    # Searching 0000-9999 would otherwise read the 4 digits of every borrower's phone they are never shown.
+    client = staff_client(group)
+    services.payment_record(
+        loan_id=loan.pk, receipt_number="WX-0001", amount=Decimal("112.00"), paid_on=date(2026, 2, 15)
+    )
+
+    for url in (
+        PROFILES,
+        reverse("admin:borrowers_loan_changelist"),
+        reverse("admin:borrowers_payment_changelist"),
+    ):
+        response = client.get(url, {"q": "5678"})
+        assert response.status_code == 200, url
+        page = visible(response)
+        for marker in ("王芳", "AX2026000001", "WX-0001"):
+            assert marker not in page, (url, marker)

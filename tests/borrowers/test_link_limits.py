@@ -109,6 +109,26 @@ def test_three_accounts_failing_on_one_reference_alert_the_security_contacts_onc
         assert personal not in mail.subject + mail.body_text
 
 
+def test_two_accounts_using_up_a_references_limit_between_them_alert_the_security_contacts(
+    loan_and_last4: tuple[Loan, str], settings: LazySettings
+) -> None:
+    # Found by the attacker pass: with the per-account limit at 5 and the reference's at 10, two accounts
+    # paused the reference for a day (blocking its borrower), and a third account's try was only "paused",
+    # not a failure, so the alert for three accounts never came.
+    loan, _last4 = loan_and_last4
+    first, second, third = (signed_in(f"pair{n}@example.com", ip=f"198.51.100.{n + 70}") for n in range(3))
+    limit = settings.LOAN_LINK_REFERENCE_MAX_FAILURES
+    assert limit <= 2 * settings.LOAN_LINK_MAX_FAILURES  # two accounts can reach it
+    for _n in range(limit // 2):
+        attempt(first, loan.reference)
+        attempt(second, loan.reference)
+    assert PAUSED in attempt(third, loan.reference)
+
+    event = AuditEvent.objects.get(action="loan.link_suspicious")
+    assert event.data == {"reference": loan.reference, "accounts": 2, "failures": limit}
+    assert OutboundEmail.objects.filter(kind="security_loan_link_suspicious").count() == 1
+
+
 def test_an_unknown_reference_is_paused_exactly_like_a_real_one(loan_and_last4: tuple[Loan, str]) -> None:
     loan, _last4 = loan_and_last4
     answers: dict[str, list[str]] = {}
