@@ -3,7 +3,8 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
-from django.utils.translation import gettext
+from django.urls import reverse
+from django.utils.translation import get_language, gettext, override
 
 from accounts.security_events import NOTICES
 from notifications.services import allauth_mail_carries_secret, email_queue
@@ -39,6 +40,24 @@ class AccountAdapter(DefaultAccountAdapter):
             # Our own notices (accounts.security_events) carry no secret; allauth's are judged by its list.
             carries_secret=template_prefix not in NOTICES and allauth_mail_carries_secret(template_prefix),
         )
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Staff signing in land in the back office (unless they were on their way somewhere), not on a
+        borrower's overview that tells them they have no loans."""
+        if request.user.is_staff:
+            return reverse("admin:index")
+        return str(super().get_login_redirect_url(request))
+
+    def send_notification_mail(
+        self, template_prefix: str, user: Any, context: Any = None, email: Any = None
+    ) -> None:
+        """A security notice (a new device, a factor or the password changed) is read by the account's
+        owner, so it is written in their language, not in the language of the browser that caused it
+        (which may be the intruder's): the borrower's preferred language when the lender holds one."""
+        profile = getattr(user, "borrower_profile", None) if user is not None else None
+        language = getattr(profile, "preferred_language", "") or get_language()
+        with override(language):
+            super().send_notification_mail(template_prefix, user, context=context, email=email)
 
     def format_email_subject(self, subject: str) -> str:
         """ "[安心] …" on a Chinese mail and "[Anxin] …" on an English one, not both names on every mail."""

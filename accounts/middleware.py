@@ -67,8 +67,9 @@ class StaffMFARequiredMiddleware:
     The admin holds borrowers' personal and financial data; a stolen staff password alone must not be
     enough, neither to open it nor to enrol the thief's own authenticator (accounts.enrolment). A staff
     member without an authenticator gets a page telling them to ask an administrator for an enrolment
-    link, on every staff page and on allauth's activation page; with the link (or once it has unlocked
-    this session) they enrol, then reach the admin. Borrowers enrol freely.
+    link, on every staff page, on allauth's activation page and on the email and password pages; with
+    the link (or once it has unlocked this session) they enrol, then reach the admin. Borrowers enrol
+    freely.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -76,11 +77,14 @@ class StaffMFARequiredMiddleware:
         # The admin, and staff-only pages outside it (a lesson preview shows drafts).
         self.staff_prefixes = (reverse("admin:index"), "/learn/preview/")
         self.activation = reverse("mfa_activate_totp")
+        # The login address and the password: with only a stolen password, changing the address would
+        # send the next enrolment link to the thief's mailbox. Until a factor is enrolled they stay as set.
+        self.account_changes = (reverse("account_email"), reverse("account_change_password"))
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         path = request.path
-        guarded = path == self.activation or path.startswith(self.staff_prefixes)
+        guarded = path in (self.activation, *self.account_changes) or path.startswith(self.staff_prefixes)
         if not (guarded and user.is_authenticated and enrolment_required(user)):
             return self.get_response(request)
         if enrolment_unlocked(request):

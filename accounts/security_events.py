@@ -10,6 +10,10 @@
   turned on or off and when recovery codes are generated; we add the mail for a recovery code used and
   for the codes viewed or downloaded (no signal: RecoveryCodesViewedMiddleware).
 
+- `account.email_added` / `_changed` / `_removed` / `_confirmed` (addresses masked) and
+  `account.password_changed` / `_reset`: the login and the password are how every other factor is
+  reached, so changing them is recorded like a factor change (allauth mails the person about each).
+
 The mails are notices (no secret) in the reader's language (the request's), through the adapter.
 """
 
@@ -19,6 +23,7 @@ import ipaddress
 from collections.abc import Callable
 from typing import Any
 
+from allauth.account import signals as account_signals
 from allauth.account.adapter import get_adapter
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
@@ -211,6 +216,30 @@ class RecoveryCodesViewedMiddleware:
         return response
 
 
+def _address_audit(action: str) -> Callable[..., None]:
+    def receiver(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+        address = kwargs.get("email_address") or kwargs.get("to_email_address")
+        user = kwargs.get("user") or getattr(address, "user", None)
+        data: dict[str, Any] = {}
+        if address is not None:
+            data["email"] = email_masked(address.email)
+        if kwargs.get("from_email_address") is not None:
+            data["from"] = email_masked(kwargs["from_email_address"].email)
+        audit_record(action=action, actor=user, target=user, data=data, request=request)
+
+    return receiver
+
+
+ACCOUNT_AUDITS = {
+    "email_added": _address_audit("account.email_added"),
+    "email_changed": _address_audit("account.email_changed"),
+    "email_removed": _address_audit("account.email_removed"),
+    "email_confirmed": _address_audit("account.email_confirmed"),
+    "password_changed": _address_audit("account.password_changed"),
+    "password_reset": _address_audit("account.password_reset"),
+}
+
+
 def connect() -> None:
     from allauth.account.signals import user_logged_in as allauth_logged_in
     from allauth.mfa import signals as mfa_signals
@@ -226,3 +255,5 @@ def connect() -> None:
     mfa_signals.authenticator_reset.connect(on_authenticator_reset, dispatch_uid="accounts.mfa_reset")
     mfa_signals.authenticator_used.connect(on_authenticator_used, dispatch_uid="accounts.mfa_used")
     mfa_signals.authentication_failed.connect(on_authentication_failed, dispatch_uid="accounts.mfa_failed")
+    for name, audit in ACCOUNT_AUDITS.items():
+        getattr(account_signals, name).connect(audit, dispatch_uid=f"accounts.{name}_audit")

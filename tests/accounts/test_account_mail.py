@@ -32,7 +32,7 @@ def assert_names_the_site(body: str, language: str) -> None:
         assert "Thank you for using Anxin!" in body, body
     else:
         assert "这里是安心" in body, body
-        assert "感谢您使用安心" in body, body
+        assert "感谢你使用安心" in body, body
     for blank in ["Hello from !", "Thank you for using !", "来自的", "在  上", "使用 ！", "使用！"]:
         assert blank not in body, body
     # No gap where a name or a word fell out, and no English sentence left in a Chinese mail.

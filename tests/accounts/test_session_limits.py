@@ -197,3 +197,21 @@ def test_signing_in_from_a_new_device_mails_the_person_in_their_language() -> No
     chinese = OutboundEmail.objects.filter(kind="new_device").latest("id")
     assert "以前没用过的设备" in chinese.body_text
     assert AuditEvent.objects.filter(action="auth.login", data__new_device=True).count() == 2
+
+
+def test_the_new_device_mail_is_in_the_owners_language_not_the_browser_that_signed_in() -> None:
+    # Found by the new-user pass: an intruder's English browser chose the language of the owner's warning.
+    from tests.borrowers.factories import make_borrower
+
+    user = make_user("b@example.com")
+    profile = make_borrower(customer_number="C-LANG")
+    profile.user = user
+    profile.preferred_language = "zh-hans"
+    profile.save(update_fields=["user", "preferred_language"])
+    sign_in(Client(HTTP_USER_AGENT=CHROME_ON_LINUX), "b@example.com")
+
+    sign_in(Client(HTTP_USER_AGENT=FIREFOX_ON_WINDOWS, HTTP_ACCEPT_LANGUAGE="en"), "b@example.com")
+
+    (mail,) = OutboundEmail.objects.filter(kind="new_device")
+    assert "以前没用过的设备" in mail.body_text
+    assert "[安心]" in mail.subject

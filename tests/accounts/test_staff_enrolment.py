@@ -233,3 +233,71 @@ def test_the_link_opened_signed_out_leads_through_the_password_to_enrolment(
 
     assert Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
     assert client.get(ADMIN).status_code == 200
+
+
+def test_a_password_alone_cannot_move_a_staff_login_to_another_mailbox_before_a_factor_is_enrolled() -> None:
+    # Found by the attacker pass: with a stolen password, add and verify one's own address, make it the
+    # login, and the operator's next enrolment link goes to the thief.
+    user = make_user("staff@example.com", is_staff=True)
+    client = signed_in(user.email)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+
+    for path in (reverse("account_email"), reverse("account_change_password")):
+        assert client.get(path).status_code == 403, path
+    added = client.post(reverse("account_email"), {"action_add": "", "email": "thief@evil.example"})
+    changed = client.post(
+        reverse("account_change_password"),
+        {
+            "oldpassword": PASSWORD,
+            "password1": "Another-long-passphrase-9",
+            "password2": "Another-long-passphrase-9",
+        },
+    )
+
+    assert (added.status_code, changed.status_code) == (403, 403)
+    from allauth.account.models import EmailAddress
+
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) == [
+        "staff@example.com"
+    ]
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_a_change_of_login_address_or_password_is_audited_with_the_addresses_masked() -> None:
+    user = make_user("person@example.com")
+    client = signed_in(user.email)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+
+    client.post(reverse("account_email"), {"action_add": "", "email": "second@example.com"})
+    client.post(
+        reverse("account_change_password"),
+        {
+            "oldpassword": PASSWORD,
+            "password1": "Another-long-passphrase-9",
+            "password2": "Another-long-passphrase-9",
+        },
+    )
+
+    added = AuditEvent.objects.get(action="account.email_added")
+    assert added.object_id == str(user.pk)
+    assert "second@example.com" not in str(added.data)
+    assert added.data["email"].startswith("s")
+    assert AuditEvent.objects.filter(action="account.password_changed", object_id=str(user.pk)).count() == 1
+
+
+def test_staff_signing_in_land_in_the_back_office_and_borrowers_on_their_overview() -> None:
+    from tests.conftest import enrol_totp
+
+    staff = make_user("staff@example.com", is_staff=True)
+    secret = enrol_totp(staff)
+    client = Client()
+    assert client.post(LOGIN, {"login": staff.email, "password": PASSWORD})["Location"] == reverse(
+        "mfa_authenticate"
+    )
+    done = client.post(reverse("mfa_authenticate"), {"code": pyotp.TOTP(secret).now()})
+    assert done["Location"] == ADMIN
+
+    make_user("borrower@example.com")
+    borrower = Client().post(LOGIN, {"login": "borrower@example.com", "password": PASSWORD})
+    assert borrower["Location"] == reverse("portal:dashboard")
