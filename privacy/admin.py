@@ -15,7 +15,9 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -55,7 +57,7 @@ class PrivacyRequestAdmin(AuditedModelAdmin[PrivacyRequest], ReadOnlyAdmin):
         "status",
         "received_at",
         "deadline_shown",
-        "details",
+        "details_display",
         "handled_by",
         "handled_at",
         "outcome",
@@ -70,9 +72,19 @@ class PrivacyRequestAdmin(AuditedModelAdmin[PrivacyRequest], ReadOnlyAdmin):
         open_first = Case(When(status=PrivacyRequest.Status.RECEIVED, then=Value(0)), default=Value(1))
         return [open_first, "deadline"]
 
+    @admin.display(description=gettext_lazy("what was asked"))
+    def details_display(self, obj: PrivacyRequest) -> str:
+        return format_html_join(mark_safe("<br>"), "{}: {}", obj.details_shown()) or "—"
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        # `?details__phone__startswith=139` would read a masked number digit by digit.
+        if lookup.split("__", 1)[0] == "details":
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     @admin.display(description=gettext_lazy("answer by"), ordering="deadline")
     def deadline_shown(self, obj: PrivacyRequest) -> str:
-        shown = f"{timezone.localtime(obj.deadline):%Y-%m-%d %H:%M}"
+        shown = date_format(timezone.localtime(obj.deadline), "DATETIME_FORMAT")
         if obj.is_overdue:
             return format_html('<span class="privacy-overdue">{} · {}</span>', shown, _("overdue"))
         return shown

@@ -49,6 +49,7 @@ class DeletionForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I understand that my account will be closed and I will no longer be able to sign in."),
         error_messages={"required": _("Tick the box to confirm.")},
+        label_suffix="",  # the label is a sentence: no "：" after its "。"
     )
 
 

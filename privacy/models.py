@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.append_only import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
+from core.text import phone_masked
 
 
 class PrivacyRequest(models.Model):
@@ -70,6 +71,19 @@ class PrivacyRequest(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_kind_display()}"
+
+    def details_shown(self) -> list[tuple[str, str]]:
+        """What was asked, as staff may read it: labelled, with phone numbers masked (Support phones a
+        borrower on the number they already hold; they never need the full new or old one)."""
+        labels = {
+            "phone": _("new mobile number"),
+            "phone_before": _("mobile number before"),
+            "note": _("what else to correct"),
+        }
+        return [
+            (str(labels.get(key, key)), phone_masked(str(value)) if key.startswith("phone") else str(value))
+            for key, value in self.details.items()
+        ]
 
     @property
     def is_open(self) -> bool:

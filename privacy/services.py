@@ -25,6 +25,7 @@ from borrowers.models import BorrowerProfile
 from core.exceptions import ApplicationError
 from core.http import client_ip
 from core.services import audit_record
+from core.text import CONTROL_CHARACTERS_MESSAGE, forbidden_character, phone_masked
 from privacy.models import ConsentRecord, PrivacyRequest
 
 Kind = PrivacyRequest.Kind
@@ -35,8 +36,6 @@ HANDLE_PERMISSION = "privacy.change_privacyrequest"
 MOBILE_PHONE = re.compile(r"1[3-9]\d{9}")
 NOTE_MAX_CHARS = 500
 REASON_MIN_CHARS = 5
-# Control characters other than line breaks and tabs, and the bidirectional overrides and isolates.
-_INVISIBLE_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 def request_deadline(received_at: Any) -> Any:
@@ -59,8 +58,8 @@ def _refuse_if_one_is_open(*, user: Any, kind: str) -> None:
 
 def _clean_text(value: str, *, max_chars: int) -> str:
     value = value.strip()
-    if _INVISIBLE_CONTROL.search(value):
-        raise ApplicationError(_("Remove the invisible control characters from the text."), code="control")
+    if forbidden_character(value, allow_line_breaks=True) is not None:
+        raise ApplicationError(str(CONTROL_CHARACTERS_MESSAGE), code="control")
     if len(value) > max_chars:
         raise ApplicationError(_("Write at most %(max)d characters.") % {"max": max_chars}, code="too_long")
     return value
@@ -190,10 +189,14 @@ def _correction_apply(privacy_request: PrivacyRequest, *, staff: Any, request: H
             _("This account has no linked loan, so there is no phone number of theirs to correct."),
             code="no_profile",
         )
-    # The full old and new numbers stay with the request (anonymised with the profile when its time
-    # comes); the append-only audit trail gets them masked.
+    # Once applied, the request keeps both numbers masked only: the profile holds the full one, and staff
+    # reading the request (or the append-only audit trail) never see a full number.
     before_masked = profile.phone_masked
-    privacy_request.details = {**privacy_request.details, "phone_before": profile.phone}
+    privacy_request.details = {
+        **privacy_request.details,
+        "phone": phone_masked(phone),
+        "phone_before": before_masked,
+    }
     privacy_request.save(update_fields=["details"])
     profile.phone = phone
     profile.save(update_fields=["phone"])

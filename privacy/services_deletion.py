@@ -101,6 +101,19 @@ def account_delete(*, user: Any, privacy_request: PrivacyRequest, staff: Any = N
             body=ERASED_TEXT, reply=Case(When(reply="", then=Value("")), default=Value(ERASED_TEXT))
         ),
         "mails": _mail_log_erase(email),
+        # Other requests still open die with the account, and what they held with them (a correction
+        # would otherwise still offer to write its phone number onto the retained profile).
+        "other_requests_closed": PrivacyRequest.objects.filter(
+            user=user, status=PrivacyRequest.Status.RECEIVED
+        )
+        .exclude(pk=privacy_request.pk)
+        .update(
+            status=PrivacyRequest.Status.REFUSED,
+            details={},
+            handled_by=staff,
+            handled_at=now,
+            outcome=str(_("Closed with the account.")),
+        ),
     }
     user.email = deleted_email(user.pk)
     user.first_name = ""

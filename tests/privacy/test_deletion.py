@@ -195,3 +195,24 @@ def test_someone_without_the_right_cannot_carry_out_a_request(me: Any) -> None:
     with pytest.raises(ApplicationError):
         services.request_carry_out(request_id=privacy_request.pk, staff=other)
     assert User.objects.get(pk=user.pk).is_active
+
+
+def test_carrying_out_a_deletion_closes_the_persons_other_open_requests_and_erases_them(
+    signed_in: Client, me: Any
+) -> None:
+    # Found by the new-user pass: an open correction outlived the account, still offering to write its
+    # phone number onto the retained profile, and still showing it and the note to Support.
+    user, _loans = me
+    signed_in.post(reverse("privacy:correct"), {"phone": "13912345678", "note": "我的名字写错了"})
+    signed_in.post(DELETE, {"confirm": "on"})
+    correction = PrivacyRequest.objects.get(user=user, kind="correction")
+    deletion = PrivacyRequest.objects.get(user=user, kind="deletion")
+
+    services.request_carry_out(request_id=deletion.pk, staff=support_agent())
+
+    correction.refresh_from_db()
+    assert correction.status == "refused"
+    assert correction.details == {}
+    with pytest.raises(ApplicationError):
+        services.request_carry_out(request_id=correction.pk, staff=support_agent("second@anxin.example"))
+    assert BorrowerProfile.objects.get(pk=user.borrower_profile.pk).phone != "13912345678"

@@ -101,8 +101,36 @@ def test_a_correction_is_filed_then_applied_by_support_with_its_history(signed_i
     assert event.data["before"] == "138****8000"
     assert event.data["after"] == "139****9001"
     filed.refresh_from_db()
-    assert filed.details["phone_before"] == "13800138000"
+    # Applied: the request keeps both numbers masked only (the profile holds the full one).
+    assert filed.details == {
+        "phone": "139****9001",
+        "phone_before": "138****8000",
+        "note": "My name is 张伟, not 张卫.",
+    }
     assert filed.status == "done"
+
+
+def test_support_reads_a_correction_request_with_the_numbers_masked_and_cannot_filter_on_them(
+    signed_in: Client, me: Any
+) -> None:
+    user, _ = me
+    signed_in.post(CORRECT, {"phone": "13900139001"})
+    filed = PrivacyRequest.objects.get(user=user, kind="correction")
+    staff = Client()
+    staff.force_login(support_agent())
+
+    for url in (
+        reverse("admin:privacy_privacyrequest_change", args=[filed.pk]),
+        reverse("admin:privacy_privacyrequest_handle", args=[filed.pk]),
+    ):
+        page = staff.get(url).content.decode()
+        assert "139****9001" in page
+        assert "13900139001" not in page
+    listing = reverse("admin:privacy_privacyrequest_changelist")
+    for lookup in ("details__phone__startswith", "details__icontains", "details__phone"):
+        response = staff.get(listing, {lookup: "139"})
+        assert response.status_code in (302, 400), lookup
+        assert "13900139001" not in response.content.decode()
 
 
 @pytest.mark.parametrize(
