@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 import loanmath
 from borrowers.models import BUDGET_AMOUNT_MAX, BUDGET_SECTION_CATEGORIES, BudgetCategory, BudgetSection
 from borrowers.services_budget import NOTE_MAX_LENGTH, BudgetLineInput
+from core.text import refuse_control_characters
 
 ZERO = Decimal("0.00")
 
@@ -148,6 +149,7 @@ class BudgetForm(forms.Form):
                         label=_("What is it? (optional)"),
                         required=False,
                         max_length=NOTE_MAX_LENGTH,
+                        validators=[refuse_control_characters],
                         error_messages={"max_length": _("Keep the note to 200 characters or fewer.")},
                     )
                     note.widget.attrs["aria-describedby"] = f"id_{category}_note-errors"

@@ -9,7 +9,6 @@ could be a national ID number is masked to its last 4 (`report_mask`).
 import codecs
 import csv
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +23,7 @@ from borrowers import services
 from borrowers.models import ImportJob
 from core.business_date import business_date_today
 from core.exceptions import ApplicationError
+from core.text import forbidden_character, printable
 
 # MoneyField keeps 14 digits, 2 of them after the point.
 AMOUNT_LIMIT = Decimal("1000000000000")
@@ -68,34 +68,13 @@ def age_on(date_of_birth: date, day: date) -> int:
 
 # --- what a cell may contain -------------------------------------------------------------------
 
-# Control characters (Cc: NUL, tab, line breaks, ESC, DEL …), invisible formatting characters (Cf: zero-
-# width spaces and joiners, the byte-order mark, the bidirectional embeddings, overrides and isolates
-# U+202A–U+202E and U+2066–U+2069 that make text display in another order than it is stored) and the
-# Unicode line and paragraph separators. None belongs in a name, a phone number or a key; each can hide
-# or disguise text in the admin, a terminal or a spreadsheet. Private-use and unassigned code points are
-# not refused: rare characters in Chinese names (生僻字) are often encoded there.
-FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+# Control and invisible formatting characters are refused in every cell, line breaks and tabs included
+# (core.text.forbidden_character; none belongs in a name, a phone number or a key).
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 # 15 or more digits (spaces or hyphens between them allowed), the last one possibly X: a national ID
 # number (18 characters, or 15 for the old ones). `\d` also matches full-width digits.
 ID_LIKE = re.compile(r"(?<!\d)(?:\d[ \-]?){14,}[\dXxＸｘ](?!\d)")
-
-
-def forbidden_character(value: str) -> str | None:
-    """The first control or invisible formatting character in `value`, or None."""
-    for character in value:
-        if unicodedata.category(character) in FORBIDDEN_CATEGORIES:
-            return character
-    return None
-
-
-def printable(value: str) -> str:
-    """`value` with each forbidden character written as its code point, so it can be shown safely."""
-    return "".join(
-        f"<U+{ord(character):04X}>" if unicodedata.category(character) in FORBIDDEN_CATEGORIES else character
-        for character in value
-    )
 
 
 def _mask_match(match: "re.Match[str]") -> str:

@@ -103,7 +103,16 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
 
     list_display = ("occurred_at", "action", "actor_shown", "ip_address", "object_shown", "data_shown")
     list_filter = (ActionPrefixFilter, ("occurred_at", admin.DateFieldListFilter), "object_type")
-    search_fields = ("action", "actor__email", "object_type", "=object_id", "=ip_address", "reason")
+    search_fields = (
+        "action",
+        "actor__email",
+        "object_type",
+        "=object_id",
+        "=ip_address",
+        "reason",
+        # A loan reference named in the details (loan.link_failed and the like).
+        "=data__reference",
+    )
     search_help_text = _(
         "Search by action, the email of who did it, object type or id, IP address, or reason."
     )

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.append_only import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
@@ -46,4 +47,4 @@ class AuditEvent(AppendOnlyModel):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action}"
+        return f"{timezone.localtime(self.occurred_at):%Y-%m-%d %H:%M} {self.action}"

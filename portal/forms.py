@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.models import Loan
+from core.text import refuse_control_characters
 from portal.models import SupportMessage
 from portal.services import BODY_MAX_CHARS, BODY_MIN_CHARS, REPLY_MAX_CHARS
 
@@ -65,6 +66,7 @@ class SupportAnswerForm(forms.Form):
         label=_("Answer to the borrower"),
         required=False,
         max_length=REPLY_MAX_CHARS,
+        validators=[refuse_control_characters],
         widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
         help_text=_("The borrower reads this on their messages page. Required to answer; optional to close."),
     )

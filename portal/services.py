@@ -7,7 +7,6 @@ used to flood the Support queue. When Support writes an answer, the borrower get
 language that only says so and links to the message: the answer itself stays behind the sign-in.
 """
 
-import re
 from datetime import timedelta
 from typing import Any
 
@@ -23,14 +22,12 @@ from django.utils.translation import gettext as _
 from borrowers.models import BorrowerProfile
 from core.exceptions import ApplicationError
 from core.services import audit_record
+from core.text import forbidden_character
 from notifications.services import email_queue
 from portal.models import SupportMessage
 
 Status = SupportMessage.Status
 
-# Control characters other than line breaks and tabs, and the bidirectional overrides and isolates that
-# make text display in an order other than the one it was typed in (U+202A-U+202E, U+2066-U+2069).
-_INVISIBLE_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 BODY_MIN_CHARS = 5
 BODY_MAX_CHARS = 2000
 REPLY_MAX_CHARS = 4000
@@ -58,7 +55,7 @@ def support_message_send(*, user: Any, topic: str, body: str, loan: Any = None) 
             % {"min": BODY_MIN_CHARS, "max": BODY_MAX_CHARS},
             code="bad_length",
         )
-    if _INVISIBLE_CONTROL.search(body):
+    if forbidden_character(body, allow_line_breaks=True) is not None:
         raise ApplicationError(
             _("Your message contains invisible control characters. Please type it again without them."),
             code="control_characters",

@@ -508,3 +508,18 @@ def test_staff_edit_guidelines_in_the_admin_and_can_only_read_budgets(client: Cl
     assert view.status_code == 200
     assert 'name="_save"' not in view.content.decode()
     assert client.get(reverse("admin:borrowers_budget_add")).status_code == 403
+
+
+@pytest.mark.parametrize("note", ["a\x1b[31mred\x07", "abc\u202egnp.exe", "zero\u200bwidth"])
+def test_a_note_with_control_or_invisible_characters_is_refused_and_nothing_is_saved(
+    client: Client, note: str
+) -> None:
+    user = make_user("saver@example.com")
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+
+    response = client.post(URL, {**WORKER, "other_fixed": "88", "other_fixed_note": note, "action": "save"})
+
+    assert response.status_code == 200
+    assert "Remove the invisible control characters from the text." in response.content.decode()
+    assert not Budget.objects.filter(user=user).exists()
