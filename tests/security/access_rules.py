@@ -171,9 +171,11 @@ RULES: dict[str, tuple[Case, ...]] = {
     "account_request_reauthentication_code": (Case({"visitor": LOGIN, "*": ANY}),),
     "account_confirm_reauthentication_code": (Case({"visitor": LOGIN, "*": ANY}),),
     "account_confirm_login_code": (Case({"*": ANY}),),
-    "account_email": (Case(SIGNED_IN),),
+    # A staff member without a factor may change neither the login address nor the password: with a
+    # stolen password that would send the next enrolment link to the thief (accounts.middleware).
+    "account_email": (Case(SIGNED_IN | {"staff_no_factor": DENY}),),
     "account_email_verification_sent": (Case(PUBLIC),),
-    "account_change_password": (Case(SIGNED_IN),),
+    "account_change_password": (Case(SIGNED_IN | {"staff_no_factor": DENY}),),
     "account_set_password": (Case({"visitor": LOGIN, "*": REDIRECT}),),  # every account has a password
     "account_reset_password": (Case(PUBLIC),),
     "account_reset_password_done": (Case(PUBLIC),),
@@ -256,6 +258,14 @@ RULES: dict[str, tuple[Case, ...]] = {
     # Answering needs change_supportmessage (Support); GET shows the form.
     "admin:portal_supportmessage_answer": (
         Case(staff_with("Support") | {"staff": 403}, "message-a", {"message_id": "{message_a}"}),
+    ),
+    # The full number to call: Support only, and only by a POST (audited); a GET reveals nothing (405).
+    "admin:borrowers_borrowerprofile_phone": (
+        Case(
+            staff_with("Support") | {"staff:Support": 405, "superuser": 405, "staff": 403},
+            "profile-a",
+            {"profile_id": "{profile_a}"},
+        ),
     ),
     "admin:privacy_privacyrequest_handle": (
         Case(staff_with("Support") | {"staff": 403}, "request-a", {"request_id": "{privacy_request_a}"}),

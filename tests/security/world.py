@@ -165,6 +165,7 @@ def world_build() -> World:
         privacy_request_a=privacy_a,
         privacy_request_b=privacy_b,
         borrower_a_id=world.users[ROLE_A].pk,
+        profile_a=world.users[ROLE_A].borrower_profile.pk,
         superuser_id=superuser.pk,
         import_job=job.pk,
         loan_a_current="AX-DEMO-1001",
