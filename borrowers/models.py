@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.append_only import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 from core.i18n import in_language
+from core.text import phone_masked
 from loanmath import DayCount, MilestoneKind, OverdueBucket, OverpaymentHandling, RepaymentMethod
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ class BorrowerProfile(models.Model):
 
     @property
     def phone_masked(self) -> str:
-        return f"{self.phone[:3]}****{self.phone[-4:]}" if len(self.phone) >= 7 else "****"
+        return phone_masked(self.phone)
 
 
 class OverduePolicy(models.Model):
