@@ -478,7 +478,7 @@ def test_a_loan_reference_shaped_like_a_formula_is_neutralised_in_the_my_loans_c
     client: Client,
 ) -> None:
     # A reference booked in the admin is free text; opened in a spreadsheet, this cell would be a link.
-    hostile = '=HYPERLINK("http://x.example","AX")'  # fits the 32-character reference
+    hostile = '=HYPERLINK("http://x.cn","AX")'  # 30 characters: fits the 32 of a reference
     demo_borrower(client)
     Loan.objects.filter(reference="AX-DEMO-1002").update(reference=hostile)
 
