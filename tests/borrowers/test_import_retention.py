@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import User
 from borrowers import imports
@@ -113,7 +114,7 @@ def test_an_imported_loans_file_is_deleted_and_its_page_says_so(settings: Any, t
     assert media_files(settings) == []
     assert_nowhere(settings, WANG_FANG_ID, printed=result.out + result.err)
     page = render_to_string("admin/borrowers/importjob/progress.html", import_progress_context(job))
-    when = timezone.localtime(job.file_deleted_at).strftime("%Y-%m-%d %H:%M")
+    when = date_format(timezone.localtime(job.file_deleted_at), "DATETIME_FORMAT")  # the site's one format
     assert f"The uploaded file was deleted at {when}." in page
 
 
