@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from borrowers.models import Budget, BudgetGuideline, BudgetLine
-from core.admin import AuditedModelAdmin
+from core.admin import AuditedModelAdmin, ReadOnlyAdminMixin
 
 
 @admin.register(BudgetGuideline)
@@ -39,19 +39,10 @@ class BudgetLineInline(admin.TabularInline[BudgetLine, Budget]):
 
 
 @admin.register(Budget)
-class BudgetAdmin(admin.ModelAdmin[Budget]):
+class BudgetAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Budget]):
     list_display = ("user", "updated_at")
     list_select_related = ("user",)
     search_fields = ("user__email",)
     fields = ("user", "created_at", "updated_at")
     readonly_fields = fields
     inlines = (BudgetLineInline,)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Budget | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Budget | None = None) -> bool:
-        return False

@@ -24,6 +24,23 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+class ReadOnlyAdminMixin:
+    """Shown, never added, changed or deleted through the admin, whoever is asking (superusers too).
+
+    For records written by services or by the system (the audit trail, the mail log, borrowers' budgets
+    and messages, privacy requests): the admin is where staff read them, not where they change.
+    """
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class AuditedModelAdmin(admin.ModelAdmin[ModelT]):
     """Every add, change and delete made through this admin writes an audit row in the same transaction.
 

@@ -18,6 +18,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.admin import ReadOnlyAdminMixin
 from core.models import AuditEvent
 
 SUMMARY_CHARS = 160
@@ -98,7 +99,7 @@ class ActionPrefixFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[AuditEvent]):
     """The audit trail: read-only for everyone, so it says what happened and nothing else."""
 
     list_display = ("occurred_at", "action", "actor_shown", "ip_address", "object_shown", "data_shown")
@@ -154,12 +155,3 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     @admin.display(description=_("details"))
     def data_detail(self, obj: AuditEvent) -> str:
         return data_table(obj.data)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
-        return False

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin import ReadOnlyAdminMixin
 from notifications.models import OutboundEmail
 
 # What the admin shows of a mail that carries a sign-in secret: who (masked), what kind, and how delivery
@@ -27,7 +28,7 @@ BODY_FIELDS = ("body_text", "body_html")
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin[OutboundEmail]):
+class OutboundEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[OutboundEmail]):
     """The delivery log: read-only, so what the log says was sent is what was sent.
 
     A mail that carries a sign-in secret (a password-reset link, a confirmation key, a sign-in code) shows
@@ -57,12 +58,3 @@ class OutboundEmailAdmin(admin.ModelAdmin[OutboundEmail]):
     @admin.display(description=gettext_lazy("subject"), ordering="subject")
     def subject_shown(self, obj: OutboundEmail) -> str:
         return _("(hidden)") if obj.carries_secret else obj.subject
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: OutboundEmail | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: OutboundEmail | None = None) -> bool:
-        return False

@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import AuditedModelAdmin
+from core.admin import AuditedModelAdmin, ReadOnlyAdminMixin
 from core.exceptions import ApplicationError
 from portal import services
 from portal.forms import SupportAnswerForm
@@ -65,7 +65,9 @@ class RepaymentChannelAdmin(AuditedModelAdmin[RepaymentChannel]):
 
 
 @admin.register(SupportMessage)
-class SupportMessageAdmin(admin.ModelAdmin[SupportMessage]):
+class SupportMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[SupportMessage]):
+    # Read-only here: a message changes only on its answer page, through the audited services (which
+    # check the answer right themselves), never by saving this form.
     """The Support queue: oldest open message first. Read here, answered or closed on its answer page."""
 
     list_display = ("__str__", "answer_link", "status", "user", "loan", "sent_at")
@@ -96,17 +98,6 @@ class SupportMessageAdmin(admin.ModelAdmin[SupportMessage]):
             default=Value(2),
         )
         return [queue_order, "sent_at"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Every field is read-only here: a message changes only on its answer page, through the audited
-        # services (which check the answer right themselves), never by saving this form.
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=gettext_lazy("answer or close"))
     def answer_link(self, obj: SupportMessage) -> str:
