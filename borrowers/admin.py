@@ -13,7 +13,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, QuerySet
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -35,27 +34,13 @@ from borrowers.models import (
     OverduePolicy,
     Payment,
 )
-from core.admin import AuditedModelAdmin
+from core.admin import AuditedModelAdmin, service_form_page
 from core.exceptions import ApplicationError
 from core.services import audit_record
 from core.templatetags.money import money
 
 # The longest report a page lists; a file refused on every one of 50,000 rows is summarised after this.
 REPORT_LINES_SHOWN = 1000
-
-
-def service_form_page(
-    model_admin: admin.ModelAdmin[Any], request: HttpRequest, form: Form, *, title: str, submit_label: str
-) -> TemplateResponse:
-    """An admin page with one form whose submission calls a service (see the add views below)."""
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        "title": title,
-        "form": form,
-        "submit_label": submit_label,
-    }
-    return TemplateResponse(request, "admin/service_form.html", context)
 
 
 class NeverEditedMixin:

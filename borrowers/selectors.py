@@ -14,7 +14,7 @@ from django.http import Http404
 
 import loanmath
 from borrowers.models import Instalment, LedgerEntry, Loan, Milestone
-from borrowers.services import loan_position, policy_for_loanmath
+from borrowers.positions import loan_position, policy_for_loanmath
 
 ZERO = Decimal("0.00")
 PAY_ON_HORIZON_DAYS = 365

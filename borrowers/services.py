@@ -16,108 +16,44 @@ Conventions (the ones a borrower and an auditor need to know):
   unique in the database: running close of business again adds nothing.
 """
 
-import hashlib
-import hmac
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 import loanmath
+from borrowers.identity import national_id_hash, national_id_normalize
 from borrowers.models import (
     BorrowerProfile,
     Instalment,
     LedgerEntry,
     Loan,
     LoanProduct,
-    OverduePolicy,
     Payment,
 )
+from borrowers.positions import charges_to_date, loan_position, open_items, policy_for_loanmath
 from core.business_date import business_date_today
 from core.exceptions import ApplicationError
 from core.services import audit_record
 
+__all__ = [
+    "charges_to_date",
+    "loan_position",
+    "national_id_hash",
+    "national_id_normalize",
+    "open_items",
+    "policy_for_loanmath",
+]
+
 ZERO = Decimal("0.00")
 
 
-# --- identity ----------------------------------------------------------------------------------
-
-
-def national_id_normalize(national_id: str) -> str:
-    """NFKC first, so full-width digits typed on a Chinese keyboard (１２３) become ASCII (123)."""
-    return "".join(unicodedata.normalize("NFKC", national_id).split()).upper()
-
-
-def national_id_hash(national_id: str) -> str:
-    """HMAC-SHA256 of the normalised number under NATIONAL_ID_HASH_KEY (hex)."""
-    key = settings.NATIONAL_ID_HASH_KEY.encode()
-    return hmac.new(key, national_id_normalize(national_id).encode(), hashlib.sha256).hexdigest()
-
-
-# --- policy and schedule -----------------------------------------------------------------------
-
-
-def policy_for_loanmath(policy: OverduePolicy) -> loanmath.OverduePolicy:
-    """The staff-edited policy as loanmath's frozen dataclass (milestones must be prefetched)."""
-    return loanmath.OverduePolicy(
-        grace_days=policy.grace_days,
-        late_fee_flat=policy.late_fee_flat,
-        late_fee_rate=policy.late_fee_rate,
-        penalty_rate=policy.penalty_rate,
-        day_count=policy.day_count_convention,
-        annual_cost_cap=policy.annual_cost_cap,
-        milestones=tuple(
-            loanmath.Milestone(day=m.day, kind=loanmath.MilestoneKind(m.kind))
-            for m in policy.milestones.all()
-        ),
-    )
-
-
-def open_items(instalments: Iterable[Instalment], *, as_of: date) -> tuple[loanmath.OpenInstalment, ...]:
-    """What is unpaid on each instalment, for loanmath. Interest not yet fallen due is included as
-    scheduled (a projection bills it on its due date), unless the instalment's principal is repaid, in
-    which case its interest is never billed."""
-    items = []
-    for inst in instalments:
-        unbilled = inst.interest - inst.interest_billed if inst.principal_unpaid > 0 else ZERO
-        item = loanmath.OpenInstalment(
-            number=inst.number,
-            due_date=inst.due_date,
-            principal=inst.principal_unpaid,
-            interest=inst.interest_unpaid + (unbilled if inst.due_date > as_of else ZERO),
-            fees=inst.fees_unpaid,
-            penalty=inst.penalty_unpaid,
-            penalty_from=inst.penalty_period_start,
-            penalty_in_period=inst.penalty_period_formula,
-        )
-        if item.total > 0:
-            items.append(item)
-    return tuple(items)
-
-
-def loan_position(loan: Loan, instalments: Sequence[Instalment]) -> loanmath.LoanPosition:
-    """The loan as the ledger has it after its last close of business, for loanmath."""
-    as_of = loan.closed_through or loan.disbursed_on
-    return loanmath.LoanPosition(
-        principal=loan.principal,
-        disbursed_on=loan.disbursed_on,
-        as_of=as_of,
-        charges_to_date=charges_to_date(instalments),
-        instalments=open_items(instalments, as_of=as_of),
-    )
-
-
-def charges_to_date(instalments: Iterable[Instalment]) -> Decimal:
-    """The loan's cost so far: contract interest fallen due + late fees + penalty interest charged,
-    paid or not (the base the cost cap is checked against)."""
-    return sum((i.interest_billed + i.fees_charged + i.penalty_charged for i in instalments), ZERO)
+# identity and positions live in borrowers.identity and borrowers.positions (re-exported here).
 
 
 # --- creating a loan ---------------------------------------------------------------------------

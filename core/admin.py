@@ -6,7 +6,10 @@ from typing import Any, TypeVar
 
 from django.contrib import admin
 from django.db import models, transaction
+from django.forms import Form
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django_stubs_ext import StrOrPromise
 
 from core.services import audit_record
 
@@ -22,6 +25,27 @@ def _plain(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+def service_form_page(
+    model_admin: admin.ModelAdmin[Any],
+    request: HttpRequest,
+    form: Form,
+    *,
+    title: StrOrPromise,
+    submit_label: StrOrPromise,
+) -> TemplateResponse:
+    """The one admin "add" page whose form calls a service instead of saving a model (book a loan,
+    record a payment, upload an import, answer a message): admin/service_form.html, the service's
+    refusal shown as a non-field error."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": title,
+        "form": form,
+        "submit_label": submit_label,
+    }
+    return TemplateResponse(request, "admin/service_form.html", context)
 
 
 class ReadOnlyAdminMixin:

@@ -55,7 +55,7 @@ from loanmath.debts import (
     debts_plan,
 )
 from loanmath.errors import InvalidInputError, LoanMathError, NoIrrSolutionError
-from loanmath.money import CENT, ZERO, quantize
+from loanmath.money import AMOUNT_MAX, BORROWER_AMOUNT_MAX, CENT, ZERO, quantize
 from loanmath.open_items import OpenInstalment
 from loanmath.overdue import (
     DEFAULT_ANNUAL_COST_CAP,
@@ -114,6 +114,8 @@ from loanmath.schedule import (
 )
 
 __all__ = [
+    "AMOUNT_MAX",
+    "BORROWER_AMOUNT_MAX",
     "BORROWER_HORIZONS_IN_DAYS",
     "CENT",
     "DEBT_MAX_ANNUAL_RATE",

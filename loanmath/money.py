@@ -25,6 +25,13 @@ from loanmath.errors import InvalidInputError
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
+# The amount limits, defined once; forms and messages format these constants rather than restate them.
+# AMOUNT_MAX: the largest amount the ledger's columns hold (14 digits, 2 of them after the point), so the
+# ceiling for anything staff book or import. BORROWER_AMOUNT_MAX: the ceiling for a figure a borrower
+# types (a budget line, a planner's principal): ten million yuan, far above any consumer loan.
+AMOUNT_MAX = Decimal("999999999999.99")
+BORROWER_AMOUNT_MAX = Decimal("10000000.00")
+
 # 40 significant digits hold any amount this app will see (14 digits) times any rate or day fraction
 # with room to spare, so the only rounding that ever changes a result is the one in `quantize`.
 # The ambient context is not trusted: a caller could have lowered its precision.

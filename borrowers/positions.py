@@ -1,0 +1,69 @@
+"""The ledger's rows as loanmath's inputs: the one adapter between the models and the pure arithmetic.
+
+Reads only: selectors and services both build loanmath positions through here, so neither depends on the
+other.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+
+import loanmath
+from borrowers.models import Instalment, Loan, OverduePolicy
+from loanmath import ZERO
+
+
+def policy_for_loanmath(policy: OverduePolicy) -> loanmath.OverduePolicy:
+    """The staff-edited policy as loanmath's frozen dataclass (milestones must be prefetched)."""
+    return loanmath.OverduePolicy(
+        grace_days=policy.grace_days,
+        late_fee_flat=policy.late_fee_flat,
+        late_fee_rate=policy.late_fee_rate,
+        penalty_rate=policy.penalty_rate,
+        day_count=policy.day_count_convention,
+        annual_cost_cap=policy.annual_cost_cap,
+        milestones=tuple(
+            loanmath.Milestone(day=m.day, kind=loanmath.MilestoneKind(m.kind))
+            for m in policy.milestones.all()
+        ),
+    )
+
+
+def open_items(instalments: Iterable[Instalment], *, as_of: date) -> tuple[loanmath.OpenInstalment, ...]:
+    """What is unpaid on each instalment, for loanmath. Interest not yet fallen due is included as
+    scheduled (a projection bills it on its due date), unless the instalment's principal is repaid, in
+    which case its interest is never billed."""
+    items = []
+    for inst in instalments:
+        unbilled = inst.interest - inst.interest_billed if inst.principal_unpaid > 0 else ZERO
+        item = loanmath.OpenInstalment(
+            number=inst.number,
+            due_date=inst.due_date,
+            principal=inst.principal_unpaid,
+            interest=inst.interest_unpaid + (unbilled if inst.due_date > as_of else ZERO),
+            fees=inst.fees_unpaid,
+            penalty=inst.penalty_unpaid,
+            penalty_from=inst.penalty_period_start,
+            penalty_in_period=inst.penalty_period_formula,
+        )
+        if item.total > 0:
+            items.append(item)
+    return tuple(items)
+
+
+def loan_position(loan: Loan, instalments: Sequence[Instalment]) -> loanmath.LoanPosition:
+    """The loan as the ledger has it after its last close of business, for loanmath."""
+    as_of = loan.closed_through or loan.disbursed_on
+    return loanmath.LoanPosition(
+        principal=loan.principal,
+        disbursed_on=loan.disbursed_on,
+        as_of=as_of,
+        charges_to_date=charges_to_date(instalments),
+        instalments=open_items(instalments, as_of=as_of),
+    )
+
+
+def charges_to_date(instalments: Iterable[Instalment]) -> Decimal:
+    """The loan's cost so far: contract interest fallen due + late fees + penalty interest charged,
+    paid or not (the base the cost cap is checked against)."""
+    return sum((i.interest_billed + i.fees_charged + i.penalty_charged for i in instalments), ZERO)
