@@ -21,7 +21,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever a page links (and for pages that are not ours, like a PDF).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.ico"))),
     path("loans/", include("borrowers.urls")),
-    path("budget/", include("borrowers.urls_budget")),
+    path("budget/", include("budget.urls")),
     path("plan/", include("repayment.urls")),
     path("learn/", include("education.urls")),
     path("privacy/", include("privacy.urls")),

@@ -166,7 +166,7 @@ def _staff_groups_restore() -> None:
     for grants in (
         import_module("accounts.migrations.0002_staff_groups").STAFF_GROUPS,
         import_module("borrowers.migrations.0003_staff_permissions").GROUP_PERMISSIONS,
-        import_module("borrowers.migrations.0004_budget_guidelines").GROUP_PERMISSIONS,
+        import_module("budget.migrations.0002_content_types_from_borrowers").GROUP_PERMISSIONS,
         {education.GROUP: [f"education.{codename}" for codename in education.CODENAMES]},
         import_module("portal.migrations.0002_contact_defaults_and_support").SUPPORT,
     ):

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from borrowers.models import BudgetLine
-from tests.borrowers.test_budget import ensure_default_guidelines
+from budget.models import BudgetLine
+from tests.budget.helpers import ensure_default_guidelines
 from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser

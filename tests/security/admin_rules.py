@@ -30,7 +30,7 @@ ADMIN_REFUSES: dict[str, set[str]] = {
     "borrowers.payment": {"delete"},
     "borrowers.importjob": {"delete"},
     # Borrowers' budgets are theirs: staff read them.
-    "borrowers.budget": {"add", "delete"},
+    "budget.budget": {"add", "delete"},
     # The outbox is written by the code only.
     "notifications.outboundemail": {"add", "delete"},
     # The audit trail: nobody adds, changes or deletes an event.

@@ -3,18 +3,22 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import loanmath
-from borrowers.models import BUDGET_AMOUNT_MAX, BUDGET_SECTION_OF, Budget, BudgetLine
+from accounts.models import User
+from budget.models import BUDGET_SECTION_OF, Budget, BudgetLine
 from core.exceptions import ApplicationError
 from core.services import audit_record
+from core.templatetags.money import CURRENCY_SYMBOL
+from loanmath import BORROWER_AMOUNT_MAX, ZERO
 
 NOTE_MAX_LENGTH = 200
+# The ceiling as the budget's messages write it: whole yuan, "¥10,000,000".
+AMOUNT_MAX_SHOWN = f"{CURRENCY_SYMBOL}{BORROWER_AMOUNT_MAX:,.0f}"
 
 
 @dataclass(frozen=True)
@@ -37,24 +41,28 @@ def _checked(lines: Sequence[BudgetLineInput]) -> list[BudgetLineInput]:
         if (
             not isinstance(line.amount, Decimal)
             or not line.amount.is_finite()
-            or not Decimal(0) <= line.amount <= BUDGET_AMOUNT_MAX
+            or not ZERO <= line.amount <= BORROWER_AMOUNT_MAX
             or line.amount != loanmath.quantize(line.amount)
         ):
-            raise ApplicationError(_("Each amount must be from ¥0 to ¥10,000,000, to the fen."))
+            raise ApplicationError(
+                _("Each amount must be from ¥0 to %(max)s, to the fen.") % {"max": AMOUNT_MAX_SHOWN}
+            )
         note = line.note.strip()
         if len(note) > NOTE_MAX_LENGTH:
-            raise ApplicationError(_("A note can be at most 200 characters long."))
+            raise ApplicationError(
+                _("A note can be at most %(max)d characters long.") % {"max": NOTE_MAX_LENGTH}
+            )
         if line.amount or note:
             kept.append(BudgetLineInput(category=line.category, amount=line.amount, note=note))
     return kept
 
 
-def budget_save(*, user: Any, lines: Sequence[BudgetLineInput]) -> Budget:
+def budget_save(*, user: User, lines: Sequence[BudgetLineInput]) -> Budget:
     """Make these lines the account's budget: every earlier line goes, in the same transaction.
 
     Lines with neither an amount nor a note are not kept (a missing line reads as zero). A bad line
-    (unknown or repeated category, an amount outside ¥0–¥10,000,000 or in fractions of a fen, a note
-    over 200 characters) refuses the whole save with ApplicationError, and nothing changes.
+    (unknown or repeated category, an amount outside ¥0–BORROWER_AMOUNT_MAX or in fractions of a fen, a note
+    over NOTE_MAX_LENGTH characters) refuses the whole save with ApplicationError, and nothing changes.
     """
     kept = _checked(lines)
     now = timezone.now()

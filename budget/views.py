@@ -8,14 +8,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from borrowers import selectors_budget, services_budget
-from borrowers.forms_budget import BudgetForm
+from budget import selectors, services
+from budget.forms import BudgetForm
 from core.business_date import business_date_today
 from core.exceptions import ApplicationError
+from core.htmx import render_page
 from core.http import HtmxHttpRequest
 
 SAVE = "save"
@@ -25,10 +26,10 @@ SAVE = "save"
 def budget(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     live = bool(request.htmx) and request.method == "POST"
-    guidelines = selectors_budget.budget_guidelines()
+    guidelines = selectors.budget_guidelines()
     # The loans' figure is a hint beside a field, which a live update does not redraw.
     loan_repayments = (
-        selectors_budget.loan_repayments_a_month(user=user, today=business_date_today())
+        selectors.loan_repayments_a_month(user=user, today=business_date_today())
         if user is not None and not live
         else None
     )
@@ -36,14 +37,14 @@ def budget(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = BudgetForm(request.POST, guidelines=guidelines, loan_repayments=loan_repayments)
     else:
-        saved = selectors_budget.saved_budget(user=user) if user is not None else None
-        initial = selectors_budget.budget_initial(saved=saved, loan_repayments=loan_repayments)
+        saved = selectors.saved_budget(user=user) if user is not None else None
+        initial = selectors.budget_initial(saved=saved, loan_repayments=loan_repayments)
         form = BudgetForm(guidelines=guidelines, loan_repayments=loan_repayments, initial=initial)
 
     wants_save = request.POST.get("action") == SAVE and not live
     if form.is_bound and form.is_valid() and wants_save and user is not None:
         try:
-            services_budget.budget_save(user=user, lines=form.lines())
+            services.budget_save(user=user, lines=form.lines())
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
@@ -53,14 +54,9 @@ def budget(request: HtmxHttpRequest) -> HttpResponse:
     valid = not form.is_bound or form.is_valid()
     context: dict[str, Any] = {
         "form": form,
-        "results": selectors_budget.budget_results(amounts=form.amounts(), guidelines=guidelines)
-        if valid
-        else None,
+        "results": selectors.budget_results(amounts=form.amounts(), guidelines=guidelines) if valid else None,
         "saved": saved,
         "live": live,
-        "days_behind": selectors_budget.days_behind(user=user) if user is not None else 0,
+        "days_behind": selectors.days_behind(user=user) if user is not None else 0,
     }
-    template = "budget/budget.html#results" if live else "budget/budget.html"
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    return render_page(request, "budget/budget.html", context, partial="results" if live else None)

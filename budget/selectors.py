@@ -9,22 +9,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
-from django.db.models import Max
-
 import loanmath
-from borrowers.models import (
+from accounts.models import User
+from borrowers.selectors import borrower_days_behind, borrower_loan_cards
+from budget.models import (
     BUDGET_SECTION_CATEGORIES,
     BUDGET_SECTION_OF,
     Budget,
     BudgetCategory,
     BudgetGuideline,
-    Loan,
 )
-from borrowers.selectors import borrower_loan_cards
-
-ZERO = Decimal("0.00")
+from loanmath import ZERO
 
 
 @dataclass(frozen=True)
@@ -73,12 +71,12 @@ class BudgetResults:
     savings_target_label: str
 
 
-def budget_guidelines() -> dict[str, Decimal]:
-    """Each flexible cost's monthly guideline for one person, as staff set it. One query."""
-    return dict(BudgetGuideline.objects.values_list("category", "monthly_amount"))
+def budget_guidelines() -> Mapping[str, Decimal]:
+    """Each flexible cost's monthly guideline for one person, as staff set it (read-only). One query."""
+    return MappingProxyType(dict(BudgetGuideline.objects.values_list("category", "monthly_amount")))
 
 
-def saved_budget(*, user: Any) -> SavedBudget | None:
+def saved_budget(*, user: User) -> SavedBudget | None:
     """The account's own saved budget (never anyone else's), or None. Two queries."""
     budget = Budget.objects.filter(user=user).prefetch_related("lines").first()
     if budget is None:
@@ -91,26 +89,21 @@ def saved_budget(*, user: Any) -> SavedBudget | None:
     )
 
 
-def loan_repayments_a_month(*, user: Any, today: date) -> Decimal | None:
+def loan_repayments_a_month(*, user: User, today: date) -> Decimal | None:
     """What the borrower's active loans with us ask next month: the sum of each loan's next instalment
     (principal and interest of the next one not yet due). None when no active loan is linked. Three
     queries."""
-    cards = [
-        card for card in borrower_loan_cards(user=user, today=today) if card.status == Loan.Status.ACTIVE
-    ]
+    cards = [card for card in borrower_loan_cards(user=user, today=today) if card.is_active]
     if not cards:
         return None
     return sum((card.next_due_amount for card in cards), ZERO)
 
 
-def days_behind(*, user: Any) -> int:
-    """How many days the borrower's most overdue active loan is past due, as the last close of business
-    classified it (0 when none is), so the advice can say "tell us now" rather than "before you fall
-    behind". One query, so a live update can ask it too."""
-    worst = Loan.objects.filter(borrower__user=user, status=Loan.Status.ACTIVE).aggregate(
-        days=Max("days_past_due")
-    )["days"]
-    return int(worst or 0)
+def days_behind(*, user: User) -> int:
+    """How many days the borrower's most overdue active loan is past due (borrowers' selector; one query,
+    so a live update can ask it too), so the advice can say "tell us now" rather than "before you fall
+    behind"."""
+    return borrower_days_behind(user=user)
 
 
 def budget_initial(*, saved: SavedBudget | None, loan_repayments: Decimal | None) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """The staff backend for budgets: staff edit the flexible-cost guidelines; borrowers' budgets are read-only.
 
-A budget is the borrower's own statement, written only by services_budget.budget_save from the budget page,
+A budget is the borrower's own statement, written only by budget.services.budget_save from the budget page,
 so staff (support, hardship reviewers) can read it here and change none of it.
 """
 
@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from borrowers.models import Budget, BudgetGuideline, BudgetLine
+from budget.models import Budget, BudgetGuideline, BudgetLine
 from core.admin import AuditedModelAdmin, ReadOnlyAdminMixin
 
 

@@ -2,19 +2,20 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-import loanmath
-from borrowers.models import BUDGET_AMOUNT_MAX, BUDGET_SECTION_CATEGORIES, BudgetCategory, BudgetSection
-from borrowers.services_budget import NOTE_MAX_LENGTH, BudgetLineInput
+from budget.models import BUDGET_SECTION_CATEGORIES, BudgetCategory, BudgetSection
+from budget.services import AMOUNT_MAX_SHOWN, NOTE_MAX_LENGTH, BudgetLineInput
+from core.forms import MoneyField
 from core.text import refuse_control_characters
-
-ZERO = Decimal("0.00")
+from loanmath import BORROWER_AMOUNT_MAX
 
 # The "other" lines take a few words saying what they are.
 NOTE_CATEGORIES = frozenset(
@@ -41,59 +42,40 @@ SECTION_INTROS: dict[str, Promise] = {
     ),
 }
 
-# Characters people type around an amount that do not change it: thousands separators, the yuan sign, spaces.
-_IGNORED_IN_AMOUNTS = str.maketrans("", "", ",，¥￥ \u00a0\u3000")
 
-
-class MonthlyAmountField(forms.Field):
-    """A monthly amount in yuan, from 0 to 10,000,000, to the fen. Blank means zero.
-
-    "1,200", "¥1200" and "1 200" all read as 1200.00. Anything else that is not such a number gets one plain
-    message beside the field (never a 500), and so does a negative, a too large or a fractional-fen amount.
-    """
-
-    widget = forms.NumberInput
-
-    default_error_messages = {
-        "invalid": _("Enter an amount in yuan, for example 1200 or 35.50."),
-        "negative": _("Enter 0 or more: money going out goes in its own line, not as a minus."),
-        "too_large": _("Enter at most ¥10,000,000 a month."),
-        "fen": _("Enter the amount to the fen: at most two decimal places."),
+def _amount_messages() -> dict[str, str]:
+    """The amount boxes' messages under Django's codes, in the reader's language (so made per form)."""
+    fen = gettext("Enter the amount to the fen: at most two decimal places.")
+    return {
+        "invalid": gettext("Enter an amount in yuan, for example 1200 or 35.50."),
+        "min_value": gettext("Enter 0 or more: money going out goes in its own line, not as a minus."),
+        "max_value": gettext("Enter at most %(max)s a month.") % {"max": AMOUNT_MAX_SHOWN},
+        "max_decimal_places": fen,
+        # Within the ceiling, only an amount with many decimals (1e-20) has more digits than the column.
+        "max_digits": fen,
     }
 
+
+class MonthlyAmountField(MoneyField):
+    """core.forms.MoneyField for one line: a monthly amount from 0 to BORROWER_AMOUNT_MAX, blank meaning 0.
+
+    Two things of the budget's own: one message per box, the first check that fails (Django would list
+    "at most ¥10,000,000" and "too many digits" together for 1e400), and the bounds in the input written in
+    whole yuan (min="0", max="10000000"), as the page always had them.
+    """
+
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
+        super().__init__(
+            max_value=BORROWER_AMOUNT_MAX, blank_is_zero=True, error_messages=_amount_messages(), **kwargs
+        )
+        bounds = {"min": f"{self.min_value:.0f}", "max": f"{self.max_value:.0f}"}
+        self.widget.attrs = {**bounds, **{k: v for k, v in self.widget.attrs.items() if k not in bounds}}
 
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        return {
-            **super().widget_attrs(widget),
-            "min": "0",
-            "max": f"{BUDGET_AMOUNT_MAX:.0f}",
-            "step": "0.01",
-            "inputmode": "decimal",
-        }
-
-    def to_python(self, value: Any) -> Decimal:
-        text = str(value if value is not None else "").translate(_IGNORED_IN_AMOUNTS)
-        if not text:
-            return ZERO
-        if len(text) > 40:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+    def run_validators(self, value: Any) -> None:
         try:
-            amount = Decimal(text)
-        except (InvalidOperation, ValueError):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if not amount.is_finite():
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        if amount < 0:
-            raise forms.ValidationError(self.error_messages["negative"], code="negative")
-        if amount > BUDGET_AMOUNT_MAX:
-            raise forms.ValidationError(self.error_messages["too_large"], code="too_large")
-        rounded = loanmath.quantize(amount)
-        if rounded != amount:
-            raise forms.ValidationError(self.error_messages["fen"], code="fen")
-        return rounded
+            super().run_validators(value)
+        except ValidationError as errors:
+            raise errors.error_list[0] from None
 
 
 @dataclass(frozen=True)
@@ -150,7 +132,10 @@ class BudgetForm(forms.Form):
                         required=False,
                         max_length=NOTE_MAX_LENGTH,
                         validators=[refuse_control_characters],
-                        error_messages={"max_length": _("Keep the note to 200 characters or fewer.")},
+                        error_messages={
+                            "max_length": gettext("Keep the note to %(max)d characters or fewer.")
+                            % {"max": NOTE_MAX_LENGTH}
+                        },
                     )
                     note.widget.attrs["aria-describedby"] = f"id_{category}_note-errors"
                     self.fields[note_field_name(category)] = note
@@ -195,7 +180,7 @@ class BudgetForm(forms.Form):
         }
 
     def lines(self) -> list[BudgetLineInput]:
-        """The valid form as lines for services_budget.budget_save."""
+        """The valid form as lines for budget.services.budget_save."""
         return [
             BudgetLineInput(
                 category=category,
