@@ -1,13 +1,15 @@
-from datetime import date, timedelta
+"""The borrower's forms: they parse and validate what is typed, and read nothing (a view passes them the
+bounds they check against)."""
+
+from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from borrowers.selectors import PAY_ON_HORIZON_DAYS
-
 
 class PayOnForm(forms.Form):
-    """The "if you pay on…" date. Bounded so a projection never walks further than a year."""
+    """The "if you pay on…" date, from `earliest` (today's business date) to `latest` (the view passes the
+    selectors' horizon, so a projection never walks further than a year)."""
 
     pay_on = forms.DateField(
         label=_("If I pay on"),
@@ -16,18 +18,17 @@ class PayOnForm(forms.Form):
         error_messages={"invalid": _("Enter a date as YYYY-MM-DD, e.g. 2026-12-31.")},
     )
 
-    def __init__(self, *args: object, today: date, **kwargs: object) -> None:
+    def __init__(self, *args: object, earliest: date, latest: date, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.today = today
-        latest = today + timedelta(days=PAY_ON_HORIZON_DAYS)
+        self.earliest, self.latest = earliest, latest
         widget = self.fields["pay_on"].widget
-        widget.attrs.update({"min": today.isoformat(), "max": latest.isoformat()})
+        widget.attrs.update({"min": earliest.isoformat(), "max": latest.isoformat()})
 
     def clean_pay_on(self) -> date:
         value: date = self.cleaned_data["pay_on"]
-        if value < self.today:
+        if value < self.earliest:
             raise forms.ValidationError(_("Choose today or a later date."))
-        if value > self.today + timedelta(days=PAY_ON_HORIZON_DAYS):
+        if value > self.latest:
             raise forms.ValidationError(_("Choose a date within the next 12 months."))
         return value
 

@@ -1,22 +1,22 @@
 """Staff forms in the admin. They parse and validate; the admin then calls the service."""
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
-from borrowers import services
-from borrowers.imports import national_id_birth_date, national_id_problem
+from borrowers.identity import national_id_birth_date, national_id_normalize, national_id_problem
 from borrowers.models import BorrowerProfile, ImportJob, Loan, LoanProduct
 from core.business_date import business_date_today
+from core.forms import MoneyField
+from loanmath import CENT
 
 # A loans file of 50,000 rows is about 6 MB; anything far larger is not a daily file from the core system.
-IMPORT_MAX_BYTES = 100 * 1024 * 1024
+IMPORT_MAX_MB = 100
+IMPORT_MAX_BYTES = IMPORT_MAX_MB * 1024 * 1024
 
 
 class DateInput(forms.DateInput):
@@ -32,17 +32,6 @@ class NeverShownInput(forms.TextInput):
 
     def format_value(self, value: Any) -> str | None:
         return None
-
-
-def _money_field(label: StrOrPromise, **kwargs: Any) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        max_value=Decimal("999999999999.99"),
-        **kwargs,
-    )
 
 
 class BorrowerProfileAdminForm(forms.ModelForm[BorrowerProfile]):
@@ -77,7 +66,7 @@ class BorrowerProfileAdminForm(forms.ModelForm[BorrowerProfile]):
         problem = national_id_problem(value)
         if problem:
             raise ValidationError(problem)
-        return services.national_id_normalize(value)
+        return national_id_normalize(value)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -110,7 +99,8 @@ class PaymentRecordForm(forms.Form):
         help_text=_("As issued by the payment channel; each receipt is recorded once."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    amount = _money_field(_("Amount (¥)"))
+    # From one fen to the ledger's ceiling (MoneyField's default), in Django's own messages.
+    amount = MoneyField(label=_("Amount (¥)"), min_value=CENT)
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput(), input_formats=["%Y-%m-%d"])
 
     def clean_loan(self) -> Loan:
@@ -123,7 +113,7 @@ class LoanBookForm(forms.Form):
     reference = forms.CharField(label=_("Loan reference"), max_length=32)
     customer_number = forms.CharField(label=_("Customer number"), max_length=32)
     product = forms.ModelChoiceField(label=_("Product"), queryset=LoanProduct.objects.all())
-    principal = _money_field(_("Principal lent (¥)"))
+    principal = MoneyField(label=_("Principal lent (¥)"), min_value=CENT)
     disbursed_on = forms.DateField(label=_("Disbursed on"), widget=DateInput(), input_formats=["%Y-%m-%d"])
     first_due_date = forms.DateField(
         label=_("First due date"),
@@ -162,5 +152,5 @@ class ImportUploadForm(forms.Form):
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
         if (upload.size or 0) > IMPORT_MAX_BYTES:
-            raise ValidationError(_("The file is larger than 100 MB."))
+            raise ValidationError(_("The file is larger than %(max)d MB.") % {"max": IMPORT_MAX_MB})
         return upload

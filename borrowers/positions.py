@@ -1,16 +1,59 @@
 """The ledger's rows as loanmath's inputs: the one adapter between the models and the pure arithmetic.
 
 Reads only: selectors and services both build loanmath positions through here, so neither depends on the
-other.
+other. A loan and its instalments are read through the figures they must have (`LoanFigures`,
+`InstalmentFigures`), so the same functions take the models (services) or the selectors' frozen copies
+of them.
 """
 
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 import loanmath
-from borrowers.models import Instalment, Loan, OverduePolicy
+from borrowers.models import OverduePolicy
 from loanmath import ZERO
+
+
+class InstalmentFigures(Protocol):
+    """What loanmath needs of an instalment: `borrowers.models.Instalment` or a frozen copy of it."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def due_date(self) -> date: ...
+    @property
+    def interest(self) -> Decimal: ...
+    @property
+    def interest_billed(self) -> Decimal: ...
+    @property
+    def fees_charged(self) -> Decimal: ...
+    @property
+    def penalty_charged(self) -> Decimal: ...
+    @property
+    def principal_unpaid(self) -> Decimal: ...
+    @property
+    def interest_unpaid(self) -> Decimal: ...
+    @property
+    def fees_unpaid(self) -> Decimal: ...
+    @property
+    def penalty_unpaid(self) -> Decimal: ...
+    @property
+    def penalty_period_start(self) -> date | None: ...
+    @property
+    def penalty_period_formula(self) -> Decimal: ...
+
+
+class LoanFigures(Protocol):
+    """What loanmath needs of a loan: `borrowers.models.Loan` or a frozen copy of it."""
+
+    @property
+    def principal(self) -> Decimal: ...
+    @property
+    def disbursed_on(self) -> date: ...
+    @property
+    def closed_through(self) -> date | None: ...
 
 
 def policy_for_loanmath(policy: OverduePolicy) -> loanmath.OverduePolicy:
@@ -29,7 +72,9 @@ def policy_for_loanmath(policy: OverduePolicy) -> loanmath.OverduePolicy:
     )
 
 
-def open_items(instalments: Iterable[Instalment], *, as_of: date) -> tuple[loanmath.OpenInstalment, ...]:
+def open_items(
+    instalments: Iterable[InstalmentFigures], *, as_of: date
+) -> tuple[loanmath.OpenInstalment, ...]:
     """What is unpaid on each instalment, for loanmath. Interest not yet fallen due is included as
     scheduled (a projection bills it on its due date), unless the instalment's principal is repaid, in
     which case its interest is never billed."""
@@ -51,7 +96,7 @@ def open_items(instalments: Iterable[Instalment], *, as_of: date) -> tuple[loanm
     return tuple(items)
 
 
-def loan_position(loan: Loan, instalments: Sequence[Instalment]) -> loanmath.LoanPosition:
+def loan_position(loan: LoanFigures, instalments: Sequence[InstalmentFigures]) -> loanmath.LoanPosition:
     """The loan as the ledger has it after its last close of business, for loanmath."""
     as_of = loan.closed_through or loan.disbursed_on
     return loanmath.LoanPosition(
@@ -63,7 +108,7 @@ def loan_position(loan: Loan, instalments: Sequence[Instalment]) -> loanmath.Loa
     )
 
 
-def charges_to_date(instalments: Iterable[Instalment]) -> Decimal:
+def charges_to_date(instalments: Iterable[InstalmentFigures]) -> Decimal:
     """The loan's cost so far: contract interest fallen due + late fees + penalty interest charged,
     paid or not (the base the cost cap is checked against)."""
     return sum((i.interest_billed + i.fees_charged + i.penalty_charged for i in instalments), ZERO)

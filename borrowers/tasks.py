@@ -1,8 +1,16 @@
+"""The borrowers app's Celery tasks, and the one way to queue an import for a worker.
+
+This module imports the import package (`borrowers.imports`), never the other way round: whoever wants a
+job run in the background calls `import_run_queue` after creating it.
+"""
+
 from datetime import date
 
 from celery import shared_task
+from django.db import transaction
 
-from borrowers import imports, imports_retention, services
+from borrowers import imports, services
+from borrowers.imports import retention
 from core.business_date import business_date_today
 
 CLOSE_CHUNK_SIZE = 200
@@ -13,6 +21,13 @@ def import_run(import_job_id: int) -> str:
     """Check and import one uploaded CSV file. A redelivered message is harmless: a finished job is left
     alone, and an interrupted one committed nothing (the import is one transaction), so it starts over."""
     return str(imports.import_job_run(import_job_id=import_job_id).status)
+
+
+def import_run_queue(*, import_job_id: int) -> None:
+    """Have a worker run the job once the current transaction commits (at once if there is none), so it
+    never reads a job or a file that was rolled back. With CELERY_TASK_ALWAYS_EAGER (no broker) the task
+    runs in this process at that moment."""
+    transaction.on_commit(lambda: import_run.delay(import_job_id))
 
 
 @shared_task(acks_late=True)
@@ -40,4 +55,4 @@ def close_of_business_chunk(loan_ids: list[int], business_date: str) -> int:
 @shared_task(acks_late=True)
 def import_files_purge() -> int:
     """Daily (beat): delete the import files the retention rule says must go; returns how many."""
-    return imports_retention.import_files_purge().total
+    return retention.import_files_purge().total

@@ -1,45 +1,64 @@
+"""The borrower's loan pages: the list, one loan, its settlement confirmation, and linking a loan.
+
+Each view reads through `borrowers.selectors` (frozen data, never a model) and decides what the request
+gets: the page, its htmx piece, or 404 when the loan is not the signed-in borrower's.
+"""
+
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.http import push_url
 
-from borrowers import selectors, services_link
+from accounts.models import User
+from borrowers import selectors, services
 from borrowers.forms import LoanLinkForm, PayOnForm
 from core.business_date import business_date_today
 from core.exceptions import ApplicationError
+from core.htmx import render_page
 from core.http import HtmxHttpRequest
+
+
+class SignedInRequest(HtmxHttpRequest):
+    """A request that has passed login_required (for type checking): its user is an account, never
+    anonymous."""
+
+    user: User
 
 
 @require_GET
 @login_required
-def loan_list(request: HttpRequest) -> HttpResponse:
+def loan_list(request: SignedInRequest) -> HttpResponse:
     cards = selectors.borrower_loan_cards(user=request.user, today=business_date_today())
     return render(request, "borrowers/loan_list.html", {"cards": cards})
 
 
 @require_GET
 @login_required
-def loan_detail(request: HtmxHttpRequest, reference: str) -> HttpResponse:
+def loan_detail(request: SignedInRequest, reference: str) -> HttpResponse:
     today = business_date_today()
-    loan = selectors.borrower_loan_or_404(user=request.user, reference=reference)
-    form = PayOnForm(request.GET if "pay_on" in request.GET else None, today=today)
+    loan = selectors.borrower_loan(user=request.user, reference=reference)
+    if loan is None:
+        raise Http404
+    form = PayOnForm(
+        request.GET if "pay_on" in request.GET else None,
+        earliest=today,
+        latest=today + timedelta(days=selectors.PAY_ON_HORIZON_DAYS),
+    )
     pay_on = form.cleaned_data["pay_on"] if form.is_bound and form.is_valid() else None
     detail = selectors.borrower_loan_detail(loan=loan, today=today, pay_on=pay_on)
     context = {"detail": detail, "card": detail.card, "form": form}
-    if request.htmx and form.is_bound:
-        response = render(request, "borrowers/loan_detail.html#pay-on", context)
-        return push_url(response, request.get_full_path())
-    response = render(request, "borrowers/loan_detail.html", context)
-    response["Vary"] = "HX-Request"
-    return response
+    # Choosing a date asks htmx for the "pay-on" piece alone, and the address bar follows the choice.
+    partial = "pay-on" if request.htmx and form.is_bound else None
+    return render_page(request, "borrowers/loan_detail.html", context, partial=partial, push=True)
 
 
 @require_GET
 @login_required
-def loan_settlement(request: HttpRequest, reference: str) -> HttpResponse:
+def loan_settlement(request: SignedInRequest, reference: str) -> HttpResponse:
     settlement = selectors.borrower_settlement(user=request.user, reference=reference)
     if settlement is None:
         raise Http404
@@ -49,11 +68,11 @@ def loan_settlement(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def loan_link(request: HttpRequest) -> HttpResponse:
+def loan_link(request: SignedInRequest) -> HttpResponse:
     form = LoanLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            loan = services_link.loan_link(
+            loan = services.loan_link(
                 user=request.user,
                 reference=form.cleaned_data["reference"],
                 date_of_birth=form.cleaned_data["date_of_birth"],

@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,6 @@ class ImportCommand(BaseCommand):
                 kind=self.kind,
                 content=File(handle, name=path.name),
                 original_name=path.name,
-                run_in_background=False,
             )
         job = imports.import_job_run(import_job_id=job.pk)
         if job.status == ImportJob.Status.SUCCEEDED:
@@ -49,7 +49,7 @@ class ImportCommand(BaseCommand):
             )
 
     @staticmethod
-    def _write_report(job: ImportJob, write: Any) -> None:
+    def _write_report(job: ImportJob, write: Callable[[str], object]) -> None:
         for entry in job.report:
             if entry["line"]:
                 write(_("line %(line)d: %(message)s") % entry)

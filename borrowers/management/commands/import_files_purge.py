@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from borrowers import imports_retention
+from borrowers.imports import retention
 
 
 class Command(BaseCommand):
@@ -13,7 +13,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = imports_retention.import_files_purge()
+        result = retention.import_files_purge()
         self.stdout.write(
             _(
                 "Deleted %(total)d import files: %(finished)d of finished imports, %(abandoned)d of imports "

@@ -29,7 +29,7 @@ transaction is already serialised.
 import hashlib
 import hmac
 import unicodedata
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -41,8 +41,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from accounts.models import User
+from borrowers.identity import national_id_normalize
 from borrowers.models import BorrowerProfile, LinkAttempt, Loan
-from borrowers.services import national_id_normalize
 from core.exceptions import ApplicationError
 from core.http import client_ip
 from core.models import AuditEvent
@@ -90,11 +91,11 @@ def _serialise(*names: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
-def _failures(since: Any, **match: Any) -> int:
+def _failures(since: datetime, **match: Any) -> int:
     return LinkAttempt.objects.filter(succeeded=False, attempted_at__gte=since, **match).count()
 
 
-def _locked_by(*, user: Any, reference: str, ip: str | None, now: Any) -> str:
+def _locked_by(*, user: User, reference: str, ip: str | None, now: datetime) -> str:
     """Which limit, if any, the next attempt would break ("" when none)."""
     if _failures(now - ACCOUNT_WINDOW, user=user) >= settings.LOAN_LINK_MAX_FAILURES:
         return "account"
@@ -110,7 +111,7 @@ def _security_recipients() -> list[str]:
     return list(settings.SECURITY_ALERT_EMAILS) or [email for _name, email in settings.ADMINS]
 
 
-def _alert_if_suspicious(*, reference: str, now: Any, request: HttpRequest | None) -> None:
+def _alert_if_suspicious(*, reference: str, now: datetime, request: HttpRequest | None) -> None:
     """After a failure: alert staff, once per window, when several accounts have failed on one reference,
     or its limit has been reached (two accounts can use up the limit between them, and a paused attempt is
     not a failure, so the number of accounts alone would never reach the alert)."""
@@ -161,7 +162,7 @@ def _alert_if_suspicious(*, reference: str, now: Any, request: HttpRequest | Non
 
 def loan_link(
     *,
-    user: Any,
+    user: User,
     reference: str,
     date_of_birth: date,
     national_id_last4: str,
@@ -172,11 +173,14 @@ def loan_link(
     The same message whether the loan does not exist or the details do not match, so the form cannot be
     used to find loans; the limits and the alert are in the module notes. Every attempt is audited (with
     the client IP when there is a request). A borrower belongs to at most one account.
+
+    Durable: the attempt is recorded and committed whatever the outcome (a failure must count although
+    an error follows), so it is refused inside a caller's transaction, which could roll it back.
     """
     reference = unicodedata.normalize("NFKC", reference).strip().upper()[:64]
     last4 = national_id_normalize(national_id_last4)
     ip = client_ip(request) if request is not None else None
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         get_user_model().objects.select_for_update().get(pk=user.pk)  # one attempt at a time per account
         _serialise(f"reference:{reference}", *([f"ip:{ip}"] if ip else []))
         now = timezone.now()

@@ -3,7 +3,7 @@
 A loans file holds full national ID numbers, and Anxin keeps only their keyed hash and last 4
 (README, "Environment"). So the file is deleted in the step that writes the job's report, whatever the
 outcome (imported, refused, failed, already imported): the report keeps the line numbers and the
-messages, with anything that looks like an ID number masked (`imports_parse.report_mask`), and the
+messages, with anything that looks like an ID number masked (`report.report_mask`), and the
 job's sha256 still recognises the same file sent again.
 
 What can be left behind is purged by `import_files_purge` (the Celery beat task `import_files_purge`
@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from borrowers.imports_parse import report_mask
+from borrowers.imports.report import report_mask
 from borrowers.models import ImportJob
 from core.services import audit_record
 

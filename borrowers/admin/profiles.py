@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from borrowers import services
+from borrowers.admin.common import staff_user
 from borrowers.forms_admin import BorrowerProfileAdminForm
 from borrowers.models import BorrowerProfile
 from core.admin import AuditedModelAdmin
@@ -128,7 +129,7 @@ class BorrowerProfileAdmin(PhoneLast4SearchMixin, AuditedModelAdmin[BorrowerProf
     search_fields = ("=customer_number", "full_name")
     list_select_related = ("user",)
     fields = FULL_FIELDS
-    # The account is linked only by the borrower proving who they are (services_link.loan_link).
+    # The account is linked only by the borrower proving who they are (services.loan_link).
     readonly_fields = ("national_id_last4", "user", "created_at", *DISPLAYED)
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
@@ -238,8 +239,12 @@ class BorrowerProfileAdmin(PhoneLast4SearchMixin, AuditedModelAdmin[BorrowerProf
         return response
 
     def save_model(self, request: HttpRequest, obj: BorrowerProfile, form: Any, change: bool) -> None:
-        national_id = form.cleaned_data.get("national_id")
-        if national_id:
-            obj.national_id_hash = services.national_id_hash(national_id)
-            obj.national_id_last4 = national_id[-4:]
-        super().save_model(request, obj, form, change)
+        # The service hashes the national ID number and writes the audit row this admin would (the
+        # changed fields' names only: audit_values is off), in the change form's transaction.
+        services.borrower_profile_save(
+            profile=obj,
+            national_id=form.cleaned_data.get("national_id") or "",
+            changed_fields=form.changed_data,
+            saved_by=staff_user(request),
+            request=request,
+        )

@@ -7,7 +7,9 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from borrowers import services
-from borrowers.imports_parse import Cells, Importer, ParsedRow, Record, Review, RowProblem, RowRefusedError
+from borrowers.imports.importer import Importer, ParsedRow, Review
+from borrowers.imports.parse import Cells, Record
+from borrowers.imports.report import RowProblem, RowRefusedError
 from borrowers.models import ImportJob, Loan, Payment
 from core.exceptions import ApplicationError
 

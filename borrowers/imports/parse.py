@@ -1,125 +1,37 @@
-"""Reading the lender's CSV files: the header, each record, each cell, and the report's lines.
+"""Reading the lender's CSV files: the header, each record and each cell.
 
-`borrowers.imports` runs an import; this module knows nothing of the database beyond the base class of an
-importer. Every message here may end up in the admin's report, in a terminal (the import commands) or in
-a log, so a cell is never echoed unless it is free of control characters, and any run of digits that
-could be a national ID number is masked to its last 4 (`report_mask`).
+`borrowers.imports.jobs` runs an import; this module knows nothing of the database. A cell is never echoed
+into a report unless it is free of control characters (see `Cells`), and every message is masked on its
+way into a report (`report.report_mask`).
 """
 
 import codecs
 import csv
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar, Generic, TypeVar
 
 from django.core.files import File
 from django.utils.translation import gettext as _
 
 import loanmath
-from borrowers import services
-from borrowers.models import ImportJob
-from core.business_date import business_date_today
-from core.exceptions import ApplicationError
-from core.text import forbidden_character, printable
-
-# MoneyField keeps 14 digits, 2 of them after the point.
-AMOUNT_LIMIT = Decimal("1000000000000")
+from borrowers.imports.report import FileRefusedError, RowProblem
+from core.text import forbidden_character
 
 DATE_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
 NUMBER_FORMAT = re.compile(r"[+-]?\d+(?:\.\d+)?")
 AMOUNT_FORMAT = re.compile(r"\d+(?:\.\d{1,2})?")
-NATIONAL_ID_FORMAT = re.compile(r"\d{17}[\dX]")
-# ISO 7064 MOD 11-2, the check character of the 18-character resident ID number (GB 11643-1999).
-NATIONAL_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-NATIONAL_ID_CHECK = "10X98765432"
-
-# --- identity checks (shared with the admin's borrower form) -------------------------------------
-
-
-def national_id_birth_date(national_id: str) -> date | None:
-    """The date of birth written in characters 7-14 of a normalised resident ID number."""
-    try:
-        return date(int(national_id[6:10]), int(national_id[10:12]), int(national_id[12:14]))
-    except ValueError:
-        return None
-
-
-def national_id_problem(national_id: str) -> str | None:
-    """What is wrong with a resident ID number, or None. The number itself is never part of the message."""
-    normalised = services.national_id_normalize(national_id)
-    if not NATIONAL_ID_FORMAT.fullmatch(normalised):
-        return _("A national ID number has 18 characters: 17 digits, then a digit or X.")
-    total = sum(
-        int(digit) * weight for digit, weight in zip(normalised[:17], NATIONAL_ID_WEIGHTS, strict=True)
-    )
-    if NATIONAL_ID_CHECK[total % 11] != normalised[17]:
-        return _("The national ID number's check character does not match; look for a mistyped digit.")
-    if national_id_birth_date(normalised) is None:
-        return _("The national ID number does not contain a real date of birth.")
-    return None
-
-
-def age_on(date_of_birth: date, day: date) -> int:
-    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
-
-
-# --- what a cell may contain -------------------------------------------------------------------
 
 # Control and invisible formatting characters are refused in every cell, line breaks and tabs included
 # (core.text.forbidden_character; none belongs in a name, a phone number or a key).
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@")
-# 15 or more digits (spaces or hyphens between them allowed), the last one possibly X: a national ID
-# number (18 characters, or 15 for the old ones). `\d` also matches full-width digits.
-ID_LIKE = re.compile(r"(?<!\d)(?:\d[ \-]?){14,}[\dXxＸｘ](?!\d)")
 
 
-def _mask_match(match: "re.Match[str]") -> str:
-    characters = [character for character in match.group() if character not in " -"]
-    return "*" * (len(characters) - 4) + "".join(characters[-4:])
-
-
-def report_mask(message: str) -> str:
-    """A report message as it may be stored and shown: no forbidden characters, and anything that could
-    be a national ID number (in whatever column it was put by mistake) reduced to its last 4."""
-    return ID_LIKE.sub(_mask_match, printable(message))
-
-
-# --- reports -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """One line of a report. Line 0 is the file as a whole."""
-
-    line: int
-    message: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {"line": self.line, "message": report_mask(self.message)}
-
-
-class FileRefusedError(Exception):
-    """Nothing in the file was imported; `problems` says why, line by line."""
-
-    def __init__(self, problems: list[RowProblem]) -> None:
-        super().__init__(f"{len(problems)} problems")
-        self.problems = sorted(problems, key=lambda problem: problem.line)
-
-
-class RowRefusedError(Exception):
-    """A row was refused while importing; the transaction is rolled back, so nothing was imported."""
-
-    def __init__(self, problems: list[RowProblem]) -> None:
-        super().__init__(f"{len(problems)} problems")
-        self.problems = problems
-
-    @classmethod
-    def by_service(cls, line: int, error: ApplicationError) -> "RowRefusedError":
-        return cls([RowProblem(line, error.message)])
+def age_on(date_of_birth: date, day: date) -> int:
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
 
 # --- reading a file ----------------------------------------------------------------------------
@@ -302,63 +214,12 @@ class Cells:
                 _("%(column)s: %(value)s has more than 2 decimal places.")
                 % {"column": column, "value": value}
             )
-        elif Decimal(value) >= AMOUNT_LIMIT:
+        elif Decimal(value) > loanmath.AMOUNT_MAX:
+            # With at most 2 decimal places, "above the ledger's ceiling" is "at or above the next cent".
             self.problems.append(
-                _("%(column)s: %(value)s is too large; amounts must be below 1,000,000,000,000.")
-                % {"column": column, "value": value}
+                _("%(column)s: %(value)s is too large; amounts must be below %(limit)s.")
+                % {"column": column, "value": value, "limit": f"{loanmath.AMOUNT_MAX + loanmath.CENT:,.0f}"}
             )
         else:
             return loanmath.quantize(Decimal(value))
         return loanmath.ZERO
-
-
-# --- what every kind of file shares -------------------------------------------------------------
-
-Row = TypeVar("Row", bound="ParsedRow")
-
-
-@dataclass(frozen=True)
-class ParsedRow:
-    line: int
-
-
-@dataclass
-class Review:
-    """The verdict on a chunk of parsed rows: problems, and the rows already on file (to skip)."""
-
-    problems: list[RowProblem] = field(default_factory=list)
-    skipped: list[RowProblem] = field(default_factory=list)
-    _skipped_lines: set[int] = field(default_factory=set)
-
-    def skip(self, line: int, message: str) -> None:
-        self.skipped.append(RowProblem(line, message))
-        self._skipped_lines.add(line)
-
-    def skips(self, line: int) -> bool:
-        return line in self._skipped_lines
-
-
-class Importer(Generic[Row]):
-    """Parses, reviews and imports the rows of one kind of file. One instance reads a file once."""
-
-    columns: ClassVar[tuple[str, ...]]
-    optional: ClassVar[frozenset[str]] = frozenset()
-
-    def __init__(self, *, job: ImportJob) -> None:
-        self.job = job
-        self.today = business_date_today()
-
-    def parse(self, record: Record) -> Row | list[str]:
-        raise NotImplementedError
-
-    def review(self, rows: list[Row]) -> Review:
-        """Check a chunk against the rows before it in the file and against the database."""
-        raise NotImplementedError
-
-    def import_rows(self, rows: list[Row], review: Review) -> int:
-        """Write the chunk's rows that are not skipped; return how many. Raises RowRefusedError."""
-        raise NotImplementedError
-
-    def summary(self) -> dict[str, Any]:
-        """Counts for the audit row, beyond rows imported and skipped."""
-        return {}

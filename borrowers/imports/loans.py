@@ -10,18 +10,15 @@ from django.utils.translation import gettext as _
 
 import loanmath
 from borrowers import services
-from borrowers.imports_parse import (
-    Cells,
-    Importer,
-    ParsedRow,
-    Record,
-    Review,
-    RowProblem,
-    RowRefusedError,
-    age_on,
+from borrowers.identity import (
     national_id_birth_date,
+    national_id_hash,
+    national_id_normalize,
     national_id_problem,
 )
+from borrowers.imports.importer import Importer, ParsedRow, Review
+from borrowers.imports.parse import Cells, Record, age_on
+from borrowers.imports.report import RowProblem, RowRefusedError
 from borrowers.models import BorrowerProfile, ImportJob, Loan, LoanProduct
 from core.exceptions import ApplicationError
 
@@ -48,7 +45,7 @@ class LoanRow(ParsedRow):
         return (
             self.full_name,
             self.phone,
-            services.national_id_normalize(self.national_id),
+            national_id_normalize(self.national_id),
             self.date_of_birth,
         )
 
@@ -84,7 +81,7 @@ class LoanImporter(Importer[LoanRow]):
         phone = re.sub(r"[\s-]", "", cells.text("phone", max_length=30, formula_ok=True))
         if phone and not PHONE_FORMAT.fullmatch(phone):
             cells.problems.append(_("phone is not a phone number (7 to 19 digits, optionally after +)."))
-        national_id = services.national_id_normalize(cells.text("national_id", max_length=30))
+        national_id = national_id_normalize(cells.text("national_id", max_length=30))
         id_problem = national_id_problem(national_id) if national_id else None
         if id_problem:
             cells.problems.append(f"national_id: {id_problem}")
@@ -205,7 +202,7 @@ class LoanImporter(Importer[LoanRow]):
                 )
             )
         if profile is not None and (
-            profile.national_id_hash != services.national_id_hash(row.national_id)
+            profile.national_id_hash != national_id_hash(row.national_id)
             or profile.date_of_birth != row.date_of_birth
         ):
             problems.append(
@@ -259,7 +256,7 @@ class LoanImporter(Importer[LoanRow]):
             customer_number=row.customer_number,
             full_name=row.full_name,
             phone=row.phone,
-            national_id_hash=services.national_id_hash(row.national_id),
+            national_id_hash=national_id_hash(row.national_id),
             national_id_last4=row.national_id[-4:],
             date_of_birth=row.date_of_birth,
         )

@@ -1,30 +1,5 @@
-"""CSV files from the lender's core system: loans and payments, imported all-or-nothing.
-
-A file is kept privately (an ImportJob), then read three times, always streamed, so a 50,000-row file
-never sits in memory as rows:
-
-1. on upload: its SHA-256 (the same file twice is imported once) and a line count for the progress bar;
-2. check every row: format, a known product or loan, keys unique within the file, agreement with what is
-   already on file. Database look-ups are batched per chunk of rows. Any problem refuses the whole file,
-   and the report lists every failing line, so the sender fixes the file once rather than line by line;
-3. import every row in one transaction through the services (`loan_create`, `payment_record`). If a
-   service refuses a row, the whole file is rolled back and the report names that row.
-
-Rows already on file from another file are skipped, so a core system that sends a row twice changes
-nothing: a loan with the same terms, a receipt recorded for the same loan, amount and date. A row that
-reuses a key with different details is refused: that is a data problem a person must look at.
-
-Only UTF-8 is accepted (with or without the byte-order mark Excel writes). Guessing the encoding of a file
-of names risks importing 乱码 without anyone noticing; refusing names the problem so it is fixed at the
-source. Line numbers in reports are the file's own: the header is line 1.
-
-Names, keys and every other cell may hold no control or invisible formatting character (NUL, line
-breaks, tabs, bidirectional overrides …), and names and keys may not start like a spreadsheet formula
-(`= + - @`): see `imports_parse.Cells`. A report never holds a full national ID number (`report_mask`).
-
-The stored file is deleted in the step that makes the job's report, whatever it says; anything left
-behind is purged after IMPORT_FILE_RETENTION_DAYS (`imports_retention`).
-"""
+"""Running an ImportJob: keep the uploaded file, check every row, then import them all in one transaction,
+and write the report (see `borrowers.imports` for the rules)."""
 
 import hashlib
 import uuid
@@ -36,35 +11,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from borrowers import imports_retention
-from borrowers.imports_loans import LoanImporter
-from borrowers.imports_parse import (
-    FileRefusedError,
-    Importer,
-    RowProblem,
-    RowRefusedError,
-    national_id_birth_date,
-    national_id_problem,
-    read_records,
-    report_mask,
-)
-from borrowers.imports_payments import PaymentImporter
+from accounts.models import User
+from borrowers.imports import retention
+from borrowers.imports.importer import Importer
+from borrowers.imports.loans import LoanImporter
+from borrowers.imports.parse import read_records
+from borrowers.imports.payments import PaymentImporter
+from borrowers.imports.report import FileRefusedError, RowProblem, RowRefusedError, report_mask
 from borrowers.models import ImportJob
 from core.services import audit_record
-
-# The parsing lives in imports_parse, imports_loans and imports_payments; the admin's borrower form
-# checks ID numbers with the import's rules through this module.
-__all__ = [
-    "IMPORTERS",
-    "FileRefusedError",
-    "RowProblem",
-    "RowRefusedError",
-    "import_file_fingerprint",
-    "import_job_create",
-    "import_job_run",
-    "national_id_birth_date",
-    "national_id_problem",
-]
 
 # Rows checked per database round trip; also how often the progress bar moves.
 CHUNK_ROWS = 500
@@ -74,9 +29,6 @@ IMPORTERS: dict[str, type[Importer[Any]]] = {
     ImportJob.Kind.LOANS: LoanImporter,
     ImportJob.Kind.PAYMENTS: PaymentImporter,
 }
-
-
-# --- running an import -------------------------------------------------------------------------
 
 
 def _chunks(importer: Importer[Any], stored: File[bytes]) -> Iterator[tuple[list[Any], list[RowProblem]]]:
@@ -122,10 +74,11 @@ def import_job_create(
     kind: str,
     content: File[bytes],
     original_name: str,
-    uploaded_by: Any = None,
-    run_in_background: bool = True,
+    uploaded_by: User | None = None,
 ) -> ImportJob:
-    """Keep a file privately and, unless the caller runs it, queue its import for after the commit."""
+    """Keep a file privately, as a queued job. The caller runs it here (`import_job_run`, the import
+    commands) or has a worker run it once the upload commits (`borrowers.tasks.import_run_queue`, the
+    admin): the task module imports this one, never the other way round."""
     sha256, rows = import_file_fingerprint(content)
     original_name = report_mask(original_name)[:255]  # shown in the admin and the audit trail
     with transaction.atomic():
@@ -134,7 +87,7 @@ def import_job_create(
             original_name=original_name,
             sha256=sha256,
             rows_total=rows,
-            uploaded_by=uploaded_by if getattr(uploaded_by, "is_authenticated", False) else None,
+            uploaded_by=uploaded_by,
         )
         # A random name: the stored file's name says nothing about whose data is inside.
         job.file.save(f"{uuid.uuid4().hex}.csv", content, save=False)
@@ -145,10 +98,6 @@ def import_job_create(
             target=job,
             data={"kind": kind, "file": original_name, "sha256": sha256},
         )
-        if run_in_background:
-            from borrowers.tasks import import_run  # the task module imports this one
-
-            transaction.on_commit(lambda: import_run.delay(job.pk))
     return job
 
 
@@ -170,8 +119,8 @@ def import_job_run(*, import_job_id: int) -> ImportJob:
             "when": f"{when:%Y-%m-%d %H:%M}",
         }
         return _finish(job, ImportJob.Status.DUPLICATE, [RowProblem(0, message)])
-    if imports_retention.import_file_missing(job):
-        return _finish(job, ImportJob.Status.FAILED, [RowProblem(0, imports_retention.file_gone_message())])
+    if retention.import_file_missing(job):
+        return _finish(job, ImportJob.Status.FAILED, [RowProblem(0, retention.file_gone_message())])
     job.status, job.rows_done = ImportJob.Status.RUNNING, 0
     job.save(update_fields=["status", "rows_done"])
     try:
@@ -261,6 +210,6 @@ def _finish(job: ImportJob, status: str, report: list[RowProblem], *, rows_impor
     # their keyed hashes may stay. The file's sha256 still recognises a second delivery; the report
     # names the lines to fix in the sender's own copy. Deleted before the save: should the save fail,
     # the job is left unfinished without a file, and the retention purge closes it.
-    fields += imports_retention.import_file_delete(job)
+    fields += retention.import_file_delete(job)
     job.save(update_fields=fields)
     return job

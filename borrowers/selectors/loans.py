@@ -1,0 +1,246 @@
+"""The fetch step of every read of a borrower's loans: their rows as frozen plain data, in a fixed number
+of queries, so what is computed from them (cards, the loan page, the planner's debts) is pure functions
+over values and cannot reach the database by accident.
+
+`LoanInfo` is one loan with its instalments, its overdue policy (as loanmath's) and that policy's
+milestones: three queries for all of a borrower's loans. `LoanBundle` adds the loan's ledger, for its own
+page: one query more.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Max, Prefetch, QuerySet
+
+import loanmath
+from accounts.models import User
+from borrowers.models import Instalment, LedgerEntry, Loan, Milestone
+from borrowers.positions import policy_for_loanmath
+
+
+@dataclass(frozen=True)
+class LoanFacts:
+    """The loan's own row, with its product's and borrower's names."""
+
+    id: int
+    reference: str
+    product_name: str
+    borrower_name: str
+    customer_number: str
+    principal: Decimal
+    annual_rate: Decimal
+    term_months: int
+    method_label: str
+    disbursed_on: date
+    closed_through: date | None  # the last business date whose charges are in the ledger
+    status: str
+    status_label: str
+    overpayment_refunded: bool  # money paid beyond what is due is refunded (else it prepays principal)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == Loan.Status.ACTIVE
+
+    @property
+    def is_paid_off(self) -> bool:
+        return self.status == Loan.Status.PAID_OFF
+
+
+@dataclass(frozen=True)
+class InstalmentInfo:
+    """One instalment's scheduled, charged and paid amounts (satisfies positions.InstalmentFigures)."""
+
+    number: int
+    due_date: date
+    principal: Decimal
+    interest: Decimal
+    interest_billed: Decimal
+    principal_paid: Decimal
+    interest_paid: Decimal
+    fees_charged: Decimal
+    fees_paid: Decimal
+    penalty_charged: Decimal
+    penalty_paid: Decimal
+    penalty_period_start: date | None
+    penalty_period_formula: Decimal
+    principal_unpaid: Decimal
+    interest_unpaid: Decimal
+    fees_unpaid: Decimal
+    penalty_unpaid: Decimal
+    is_settled: bool
+
+
+@dataclass(frozen=True)
+class MilestoneInfo:
+    """Day N past due of the loan's policy, in the reader's language."""
+
+    day: int
+    kind: str
+    kind_label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class LoanInfo:
+    loan: LoanFacts
+    instalments: tuple[InstalmentInfo, ...]  # by number
+    policy: loanmath.OverduePolicy
+    milestones: tuple[MilestoneInfo, ...]  # by day, then kind (the order of policy.milestones)
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One ledger entry. Amounts are signed from the borrower's side, as in the ledger."""
+
+    business_date: date
+    kind: str
+    kind_label: str
+    instalment_number: int | None
+    principal: Decimal
+    interest: Decimal
+    fees: Decimal
+    penalty: Decimal
+    total: Decimal
+    payment_id: int | None
+    reverses_kind: str | None  # for a reversal: the kind of the entry it reverses
+    basis: Mapping[str, Any]  # how a charge was worked out (base, rate, flat part, dates)
+
+
+@dataclass(frozen=True)
+class LoanBundle:
+    """One loan with its ledger (in date order): everything its page is computed from."""
+
+    info: LoanInfo
+    ledger: tuple[LedgerLine, ...]
+
+
+def loan_facts(loan: Loan) -> LoanFacts:
+    """The row of a loan fetched with its product and borrower."""
+    return LoanFacts(
+        id=loan.pk,
+        reference=loan.reference,
+        product_name=loan.product.name,
+        borrower_name=loan.borrower.full_name,
+        customer_number=loan.borrower.customer_number,
+        principal=loan.principal,
+        annual_rate=loan.annual_rate,
+        term_months=loan.term_months,
+        method_label=str(
+            dict(loan.product._meta.get_field("method").choices or []).get(loan.method, loan.method)
+        ),
+        disbursed_on=loan.disbursed_on,
+        closed_through=loan.closed_through,
+        status=loan.status,
+        status_label=str(loan.get_status_display()),
+        overpayment_refunded=loan.product.overpayment_handling == loanmath.OverpaymentHandling.REFUND.value,
+    )
+
+
+def _instalment_info(inst: Instalment) -> InstalmentInfo:
+    return InstalmentInfo(
+        number=inst.number,
+        due_date=inst.due_date,
+        principal=inst.principal,
+        interest=inst.interest,
+        interest_billed=inst.interest_billed,
+        principal_paid=inst.principal_paid,
+        interest_paid=inst.interest_paid,
+        fees_charged=inst.fees_charged,
+        fees_paid=inst.fees_paid,
+        penalty_charged=inst.penalty_charged,
+        penalty_paid=inst.penalty_paid,
+        penalty_period_start=inst.penalty_period_start,
+        penalty_period_formula=inst.penalty_period_formula,
+        principal_unpaid=inst.principal_unpaid,
+        interest_unpaid=inst.interest_unpaid,
+        fees_unpaid=inst.fees_unpaid,
+        penalty_unpaid=inst.penalty_unpaid,
+        is_settled=inst.is_settled,
+    )
+
+
+def _loan_info(loan: Loan) -> LoanInfo:
+    policy = loan.product.overdue_policy
+    return LoanInfo(
+        loan=loan_facts(loan),
+        instalments=tuple(_instalment_info(inst) for inst in loan.instalments.all()),
+        policy=policy_for_loanmath(policy),
+        milestones=tuple(
+            MilestoneInfo(day=m.day, kind=m.kind, kind_label=str(m.get_kind_display()), text=m.text)
+            for m in policy.milestones.all()
+        ),
+    )
+
+
+def _loans(user: User) -> QuerySet[Loan]:
+    return (
+        Loan.objects.filter(borrower__user=user)
+        .select_related("product__overdue_policy", "borrower")
+        .prefetch_related(
+            Prefetch("instalments", queryset=Instalment.objects.order_by("number")),
+            Prefetch(
+                "product__overdue_policy__milestones", queryset=Milestone.objects.order_by("day", "kind")
+            ),
+        )
+        .order_by("status", "disbursed_on", "reference")
+    )
+
+
+def borrower_loan_infos(*, user: User) -> list[LoanInfo]:
+    """Every loan of the borrower (paid off after active, then by disbursement). Three queries, whatever
+    the count."""
+    return [_loan_info(loan) for loan in _loans(user)]
+
+
+def ledger_lines(*, loan_id: int) -> tuple[LedgerLine, ...]:
+    """The loan's ledger in date order. One query."""
+    entries = (
+        LedgerEntry.objects.filter(loan_id=loan_id)
+        .select_related("instalment", "reverses")
+        .order_by("business_date", "id")
+    )
+    return tuple(
+        LedgerLine(
+            business_date=e.business_date,
+            kind=e.kind,
+            kind_label=str(e.get_kind_display()),
+            instalment_number=e.instalment.number if e.instalment else None,
+            principal=e.principal,
+            interest=e.interest,
+            fees=e.fees,
+            penalty=e.penalty,
+            total=e.total,
+            payment_id=e.payment_id,
+            reverses_kind=e.reverses.kind if e.reverses else None,
+            basis=e.basis,
+        )
+        for e in entries
+    )
+
+
+def borrower_loan(*, user: User, reference: str) -> LoanBundle | None:
+    """One of the signed-in borrower's loans with its ledger, or None unless that loan is theirs (the view
+    answers 404: another borrower's loan and no loan look the same). Four queries."""
+    loan = _loans(user).filter(reference=reference.upper()).first()
+    if loan is None:
+        return None
+    return LoanBundle(info=_loan_info(loan), ledger=ledger_lines(loan_id=loan.pk))
+
+
+def borrower_has_loan_fallen_due(*, user: User, today: date) -> bool:
+    """Whether any active loan of this borrower has reached its first due date (the learning pages count a
+    borrower whose every loan is too new for that as new). One query."""
+    loans = Loan.objects.filter(borrower__user=user, status=Loan.Status.ACTIVE, first_due_date__lte=today)
+    return loans.exists()
+
+
+def borrower_days_behind(*, user: User) -> int:
+    """How many days the borrower's most overdue active loan is past due, as the last close of business
+    classified it (0 when none is). One query, so a live update can ask it too."""
+    worst = Loan.objects.filter(borrower__user=user, status=Loan.Status.ACTIVE).aggregate(
+        days=Max("days_past_due")
+    )["days"]
+    return int(worst or 0)

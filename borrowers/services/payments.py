@@ -1,0 +1,218 @@
+"""Recording a payment: charges brought up to its date, then the money applied by the loanmath
+waterfall, and the interest of periods not yet begun repriced after an early repayment of principal."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+import loanmath
+from accounts.models import User
+from borrowers.models import Instalment, LedgerEntry, Loan, Payment
+from borrowers.positions import open_items
+from borrowers.services.close_of_business import loan_close_through
+from borrowers.services.ledger import entry_post, loan_cache_save, loan_classify, loan_lock
+from core.business_date import business_date_today
+from core.exceptions import ApplicationError
+from core.services import audit_record
+from loanmath import AMOUNT_MAX, CENT, ZERO
+
+
+def _already_recorded(receipt_number: str) -> ApplicationError:
+    return ApplicationError(
+        _("Receipt %(receipt)s has already been recorded; nothing was changed.") % {"receipt": receipt_number}
+    )
+
+
+def payment_record(
+    *,
+    loan_id: int,
+    receipt_number: str,
+    amount: Decimal,
+    paid_on: date,
+    recorded_by: User | None = None,
+    source: str = "admin",
+) -> Payment:
+    """Record money received and allocate it by the waterfall (loanmath.allocate_payment).
+
+    Refused with a clear message, changing nothing: a receipt number already recorded, an amount that
+    is not a positive number of whole cents, a date in the future or before the loan's last closed day.
+    Writes its audit row, `payment.recorded`, in its transaction. Not durable: an import records every
+    row of a file in its one transaction (all or nothing), and the demo seeds in one too.
+    """
+    receipt_number = receipt_number.strip()
+    if not receipt_number:
+        raise ApplicationError(_("A receipt number is required."))
+    if (
+        not isinstance(amount, Decimal)
+        or not amount.is_finite()
+        or amount <= 0
+        or amount != amount.quantize(CENT)
+    ):
+        raise ApplicationError(_("The amount must be more than zero, in yuan and whole fen (e.g. 1234.56)."))
+    if amount > AMOUNT_MAX:
+        raise ApplicationError(_("The amount is too large."))
+    today = business_date_today()
+    if paid_on > today:
+        raise ApplicationError(_("A payment cannot be dated in the future."))
+    with transaction.atomic():
+        loan, instalments = loan_lock(loan_id)
+        if Payment.objects.filter(receipt_number=receipt_number).exists():
+            raise _already_recorded(receipt_number)
+        if loan.status != Loan.Status.ACTIVE:
+            raise ApplicationError(
+                _("Loan %(reference)s is paid off; it takes no more payments.")
+                % {"reference": loan.reference}
+            )
+        if loan.closed_through and paid_on < loan.closed_through:
+            raise ApplicationError(
+                _(
+                    "Loan %(reference)s is closed through %(closed)s; a payment dated %(paid_on)s needs "
+                    "a manual correction."
+                )
+                % {"reference": loan.reference, "closed": loan.closed_through, "paid_on": paid_on}
+            )
+        loan_close_through(loan, instalments, paid_on)
+        try:
+            with transaction.atomic():
+                payment = Payment.objects.create(
+                    receipt_number=receipt_number,
+                    loan=loan,
+                    amount=amount,
+                    paid_on=paid_on,
+                    recorded_by=recorded_by,
+                    source=source,
+                )
+        except IntegrityError as exc:
+            # Two clerks recording the same receipt on two loans at once: the unique index decides.
+            raise _already_recorded(receipt_number) from exc
+        _apply_payment(loan, instalments, payment)
+        loan_classify(loan, instalments, paid_on)
+        loan_cache_save(loan, instalments)
+        audit_record(
+            action="payment.recorded",
+            actor=recorded_by,
+            target=payment,
+            data={
+                "loan": loan.reference,
+                "amount": str(amount),
+                "paid_on": paid_on.isoformat(),
+                "source": source,
+            },
+        )
+    return payment
+
+
+def _apply_payment(loan: Loan, instalments: list[Instalment], payment: Payment) -> None:
+    paid_on = payment.paid_on
+    # What can be paid now: everything fallen due, and the current period's instalment in full (its
+    # interest is billed when paid). Later instalments take principal only, by the product's rule.
+    current = next((i for i in instalments if i.due_date > paid_on and not i.is_settled), None)
+    payable = [i for i in instalments if i.due_date <= paid_on or i is current]
+    future = [i for i in instalments if i.due_date > paid_on and i is not current and i.principal_unpaid > 0]
+    allocation = loanmath.allocate_payment(
+        amount=payment.amount,
+        paid_on=paid_on,
+        instalments=open_items(payable, as_of=paid_on),
+        overpayment_handling=loanmath.OverpaymentHandling(loan.product.overpayment_handling),
+        future_principal=[
+            loanmath.FuturePrincipal(number=i.number, due_date=i.due_date, principal=i.principal_unpaid)
+            for i in future
+        ],
+    )
+    by_number = {inst.number: inst for inst in instalments}
+    for line in allocation.lines:
+        inst = by_number[line.instalment_number]
+        if line.interest > inst.interest_unpaid:
+            # Paying the current period's interest before its due date bills it now, under the key the
+            # due-date close would use, so the close will not bill it again.
+            early = inst.interest - inst.interest_billed
+            if entry_post(loan, inst, LedgerEntry.Kind.INTEREST_DUE, inst.due_date, interest=early):
+                inst.interest_billed += early
+                loan.interest_balance += early
+        _payment_line(
+            loan,
+            inst,
+            payment,
+            principal=line.principal,
+            interest=line.interest,
+            fees=line.fees,
+            penalty=line.penalty,
+        )
+    for prepayment in allocation.prepayments:
+        inst = by_number[prepayment.instalment_number]
+        _payment_line(loan, inst, payment, principal=prepayment.principal)
+    if allocation.prepayments:
+        _reprice_future_interest(loan, instalments, after=current)
+    # A change of overdue principal ends that instalment's penalty accrual period; the next one
+    # starts after today (penalty for a day is on the principal owed at its start).
+    principal_changed = {line.instalment_number for line in allocation.lines if line.principal}
+    for inst in instalments:
+        if inst.penalty_period_start is not None and inst.number in principal_changed:
+            inst.penalty_period_start = paid_on
+            inst.penalty_period_formula = ZERO
+    if allocation.unapplied:
+        payment.unapplied = allocation.unapplied
+        payment.save(update_fields=["unapplied"])
+
+
+def _reprice_future_interest(loan: Loan, instalments: list[Instalment], *, after: Instalment | None) -> None:
+    """After principal is repaid early, the interest of every period not yet begun is worked out again on
+    the principal really outstanding at its start: interest = balance × annual_rate / 12, half up to the
+    fen, where balance = the unpaid principal of that instalment and all later ones (the rule the
+    original schedule was built by, so with no prepayment nothing changes). The current period keeps its
+    interest: it accrues on the balance at the period's start. Unbilled interest is not in the ledger, so
+    this changes the schedule only; the old and new totals are audited."""
+    later = [
+        i for i in instalments if after is not None and i.due_date > after.due_date and i.interest_billed == 0
+    ]
+    before = sum((i.interest for i in later), ZERO)
+    remaining = sum((i.principal_unpaid for i in later), ZERO)
+    for inst in later:
+        inst.interest = (
+            loanmath.monthly_interest(balance=remaining, annual_rate=loan.annual_rate)
+            if remaining > 0
+            else ZERO
+        )
+        remaining -= inst.principal_unpaid
+    after_total = sum((i.interest for i in later), ZERO)
+    if after_total != before:
+        audit_record(
+            action="loan.interest_repriced",
+            target=loan,
+            data={"reason": "prepayment", "future_interest_before": str(before), "after": str(after_total)},
+        )
+
+
+def _payment_line(
+    loan: Loan,
+    inst: Instalment,
+    payment: Payment,
+    *,
+    principal: Decimal = ZERO,
+    interest: Decimal = ZERO,
+    fees: Decimal = ZERO,
+    penalty: Decimal = ZERO,
+) -> None:
+    if not (principal or interest or fees or penalty):
+        return
+    LedgerEntry.objects.create(
+        loan=loan,
+        instalment=inst,
+        kind=LedgerEntry.Kind.PAYMENT,
+        business_date=payment.paid_on,
+        payment=payment,
+        principal=-principal,
+        interest=-interest,
+        fees=-fees,
+        penalty=-penalty,
+    )
+    inst.principal_paid += principal
+    inst.interest_paid += interest
+    inst.fees_paid += fees
+    inst.penalty_paid += penalty
+    loan.principal_balance -= principal
+    loan.interest_balance -= interest
+    loan.fee_balance -= fees
+    loan.penalty_balance -= penalty
