@@ -11,7 +11,6 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -23,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from core.admin import AuditedModelAdmin
 from core.audit_denied import authz_denied_record
 from core.exceptions import ApplicationError
-from core.services import audit_record
 from education import selectors, services
 from education.forms import LessonAdminForm, TransitionForm
 from education.models import Choice, Course, Lesson, LessonTag, LessonVersion, Question, RecommendationRule
@@ -38,6 +37,13 @@ REFUSALS_AUDITED = frozenset({"forbidden", "own_draft", "not_author"})
 
 def _draft(lesson: Lesson | None) -> bool:
     return lesson is None or lesson.status == Lesson.Status.DRAFT
+
+
+def _editor(request: HttpRequest) -> User:
+    """The staff member at work (the admin lets nobody else in)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
 
 
 @admin.register(Course)
@@ -137,10 +143,10 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
         )
 
     def save_model(self, request: HttpRequest, obj: Lesson, form: Any, change: bool) -> None:
-        services.lesson_save(lesson=obj, actor=request.user, request=request)
-        # lesson_save audits the text (as a version); what else the editor changed (the order, the pass
-        # mark, even of a published lesson) is audited here with its before and after.
+        # lesson_save audits the text (as a version) and, with their before and after, what else the
+        # editor changed (the order, the pass mark, even of a published lesson).
         settings_changed = [name for name in form.changed_data if name not in CONTENT_FIELDS]
+        fields: dict[str, Any] | list[str] | None = None
         if change and settings_changed:
             changes = self._changes(form)
             fields = (
@@ -148,13 +154,7 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
                 if isinstance(changes, dict)
                 else settings_changed
             )
-            audit_record(
-                action=self._action(Lesson, "changed"),
-                actor=request.user,
-                target=obj,
-                data={"fields": fields},
-                request=request,
-            )
+        services.lesson_save(lesson=obj, actor=_editor(request), settings_changed=fields, request=request)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -162,7 +162,7 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
         changes = _formset_changes(fs for fs in formsets if fs.model is Question)
         if changes:
             services.lesson_quiz_changed(
-                lesson=form.instance, actor=request.user, changes=changes, request=request
+                lesson=form.instance, actor=_editor(request), changes=changes, request=request
             )
 
     def get_urls(self) -> list[URLPattern]:
@@ -209,7 +209,7 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
                 lesson = services.lesson_transition(
                     lesson=lesson,
                     action=request.POST.get("action", ""),
-                    actor=request.user,
+                    actor=_editor(request),
                     comment=form.cleaned_data["comment"],
                     publish_at=form.cleaned_data["publish_at"],
                     request=request,
@@ -234,7 +234,7 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
             _("Review and publish: %(title)s") % {"title": lesson.title},
             template="admin/education/lesson/workflow.html",
             form=form,
-            transitions=services.transitions_allowed(lesson=lesson, actor=request.user),
+            transitions=services.transitions_allowed(lesson=lesson, actor=_editor(request)),
             quiz_problems=services.quiz_problems(lesson=lesson),
             history=selectors.lesson_history(lesson=lesson),
         )
@@ -271,7 +271,7 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
             raise PermissionDenied
         try:
             version = services.lesson_version_restore(
-                lesson=lesson, number=number, actor=request.user, request=request
+                lesson=lesson, number=number, actor=_editor(request), request=request
             )
         except ApplicationError as error:
             messages.error(request, error.message)
@@ -343,20 +343,20 @@ class QuestionAdmin(AuditedModelAdmin[Question]):
         if not changes:
             return
         services.lesson_quiz_changed(
-            lesson=question.lesson, actor=request.user, changes=changes, request=request
+            lesson=question.lesson, actor=_editor(request), changes=changes, request=request
         )
         moved_from = form.initial.get("lesson") if change else None
         if moved_from is not None and moved_from != question.lesson_id:
             services.lesson_quiz_changed(
                 lesson=Lesson.objects.get(pk=moved_from),
-                actor=request.user,
+                actor=_editor(request),
                 changes=["question.deleted"],
                 request=request,
             )
 
     def delete_model(self, request: HttpRequest, obj: Question) -> None:
         services.lesson_quiz_changed(
-            lesson=obj.lesson, actor=request.user, changes=["question.deleted"], request=request
+            lesson=obj.lesson, actor=_editor(request), changes=["question.deleted"], request=request
         )
         super().delete_model(request, obj)
 
@@ -365,12 +365,12 @@ class QuestionAdmin(AuditedModelAdmin[Question]):
         lessons = Lesson.objects.filter(questions__in=queryset).distinct()
         if any(not _draft(lesson) for lesson in lessons):
             raise PermissionDenied
-        with transaction.atomic():
-            for lesson in lessons:
-                services.lesson_quiz_changed(
-                    lesson=lesson, actor=request.user, changes=["question.deleted"], request=request
-                )
-            super().delete_queryset(request, queryset)
+        services.questions_delete(
+            lessons=lessons,
+            actor=_editor(request),
+            delete=lambda: super(QuestionAdmin, self).delete_queryset(request, queryset),
+            request=request,
+        )
 
     def has_change_permission(self, request: HttpRequest, obj: Question | None = None) -> bool:
         return (obj is None or _draft(obj.lesson)) and super().has_change_permission(request, obj)

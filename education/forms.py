@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import ApplicationError
-from education.models import BODY_MAX_CHARS, Lesson, Question
+from education.models import BODY_MAX_CHARS, Lesson
+from education.quiz import QuestionItem
 from education.services import AnswerFeedback, body_render
 
 ANSWER_PREFIX = "q"
@@ -21,14 +22,14 @@ class QuizForm(forms.Form):
     lesson = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(
-        self, *args: Any, questions: Sequence[Question], required_all: bool = True, **kwargs: Any
+        self, *args: Any, questions: Sequence[QuestionItem], required_all: bool = True, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.questions = questions
         for question in questions:
-            self.fields[f"{ANSWER_PREFIX}{question.pk}"] = forms.TypedChoiceField(
+            self.fields[f"{ANSWER_PREFIX}{question.id}"] = forms.TypedChoiceField(
                 label=question.text,
-                choices=[(choice.pk, choice.text) for choice in question.choices.all()],
+                choices=[(choice.id, choice.text) for choice in question.choices],
                 coerce=int,
                 widget=forms.RadioSelect,
                 required=required_all,
@@ -37,13 +38,13 @@ class QuizForm(forms.Form):
 
     def answers(self) -> dict[int, int]:
         return {
-            question.pk: self.cleaned_data[f"{ANSWER_PREFIX}{question.pk}"]
+            question.id: self.cleaned_data[f"{ANSWER_PREFIX}{question.id}"]
             for question in self.questions
-            if self.cleaned_data.get(f"{ANSWER_PREFIX}{question.pk}") not in (None, "")
+            if self.cleaned_data.get(f"{ANSWER_PREFIX}{question.id}") not in (None, "")
         }
 
-    def rows(self) -> list[tuple[Question, forms.BoundField]]:
-        return [(question, self[f"{ANSWER_PREFIX}{question.pk}"]) for question in self.questions]
+    def rows(self) -> list[tuple[QuestionItem, forms.BoundField]]:
+        return [(question, self[f"{ANSWER_PREFIX}{question.id}"]) for question in self.questions]
 
 
 class LessonAdminForm(forms.ModelForm[Lesson]):
@@ -89,7 +90,7 @@ class TransitionForm(forms.Form):
 
 @dataclass(frozen=True)
 class QuizRow:
-    question: Question
+    question: QuestionItem
     field: forms.BoundField
     feedback: AnswerFeedback | None
 
@@ -97,4 +98,4 @@ class QuizRow:
 def quiz_rows(form: QuizForm, feedback: Sequence[AnswerFeedback]) -> list[QuizRow]:
     """Each question with its radio group and, once answered, what the reader chose and why."""
     by_question = {f.question_id: f for f in feedback}
-    return [QuizRow(question=q, field=field, feedback=by_question.get(q.pk)) for q, field in form.rows()]
+    return [QuizRow(question=q, field=field, feedback=by_question.get(q.id)) for q, field in form.rows()]

@@ -24,10 +24,11 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from accounts.models import User
+from core import business_date as clock
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
 from core.services import audit_record
-from education import clock
 from education.models import (
     BODY_MAX_CHARS,
     Choice,
@@ -119,7 +120,9 @@ def _check(data: Any) -> None:
                         _text(choice.get("explanation"), f"{qwhere} explanation", limit=400)
 
 
-def curriculum_load(*, data: Any, actor: Any = None) -> LoadReport:
+def curriculum_load(*, data: Any, actor: User | None = None) -> LoadReport:
+    """Load the curriculum `data` (as curriculum_read gives it) in one transaction, not durable: the demo
+    seeds it inside its own."""
     _check(data)
     now = clock.now()
     with transaction.atomic():
@@ -251,7 +254,7 @@ def _differs(lesson: Lesson, spec: dict[str, Any], language: str) -> bool:
 
 
 def _lesson_revise(
-    *, lesson: Lesson, spec: dict[str, Any], language: str, body_html: str, actor: Any
+    *, lesson: Lesson, spec: dict[str, Any], language: str, body_html: str, actor: User | None
 ) -> None:
     """Bring an untouched lesson up to the file: its text as a new version (approved, as the first one
     was), its quiz corrected in place when it has the same shape (so readers' progress and reviews stay),

@@ -1,3 +1,6 @@
+"""The learning pages. Selectors say what there is (None where there is nothing: a 404 here), services
+write what the reader did."""
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -5,7 +8,11 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
+from accounts.models import User
+from core.htmx import render_page
 from core.http import HtmxHttpRequest
+from core.markers import staff_two_factor_required
 from education import selectors, services
 from education.forms import ANSWER_PREFIX, QuizForm, quiz_rows
 
@@ -19,6 +26,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def course(request: HttpRequest, course_key: str) -> HttpResponse:
     item = selectors.course_page(course_key=course_key, user=request.user)
+    if item is None:
+        raise Http404
     return render(request, "education/course.html", {"course": item})
 
 
@@ -51,16 +60,18 @@ def lesson(request: HtmxHttpRequest, course_key: str, lesson_key: str) -> HttpRe
         user=request.user,
         lesson_id=shown.lesson_id if shown else None,
     )
-    if request.user.is_authenticated:
-        services.lesson_mark_read(user=request.user, lesson=page.lesson, has_quiz=bool(page.questions))
-    result = None
-    initial: dict[str, object] = {"lesson": page.lesson.pk}
-    if shown is not None and page.questions:
-        result = services.quiz_score(
-            lesson=page.lesson, questions=page.questions, answers=shown.answers, saved=shown.saved
+    if page is None:
+        raise Http404
+    if isinstance(request.user, User):
+        services.lesson_mark_read(
+            user=request.user, lesson_id=page.lesson.id, has_quiz=bool(page.quiz.questions)
         )
+    result = None
+    initial: dict[str, object] = {"lesson": page.lesson.id}
+    if shown is not None and page.quiz.questions:
+        result = services.quiz_score(quiz=page.quiz, answers=shown.answers, saved=shown.saved)
         initial.update({f"{ANSWER_PREFIX}{pk}": choice for pk, choice in shown.answers.items()})
-    form = QuizForm(initial=initial, questions=page.questions)
+    form = QuizForm(initial=initial, questions=page.quiz.questions)
     rows = quiz_rows(form, result.answers if result else ())
     context = {"page": page, "form": form, "rows": rows, "result": result}
     return render(request, "education/lesson.html", context)
@@ -76,14 +87,14 @@ def quiz(request: HtmxHttpRequest, course_key: str, lesson_key: str) -> HttpResp
         lesson_id = int(request.POST.get("lesson", ""))
     except ValueError as error:
         raise Http404 from error
-    lesson, questions = selectors.quiz_lesson(
-        course_key=course_key, lesson_key=lesson_key, lesson_id=lesson_id
-    )
-    form = QuizForm(request.POST, questions=questions)
+    answered = selectors.quiz_lesson(course_key=course_key, lesson_key=lesson_key, lesson_id=lesson_id)
+    if answered is None:
+        raise Http404
+    form = QuizForm(request.POST, questions=answered.questions)
     result = None
     if form.is_valid():
         answers = form.answers()
-        result = services.quiz_submit(user=request.user, lesson=lesson, questions=questions, answers=answers)
+        result = services.quiz_submit(user=request.user, quiz=answered, answers=answers)
         if not request.htmx:
             # Post/redirect/get: the full-page result has an address of its own, to reload or re-language.
             if result.attempt_id is not None:
@@ -91,25 +102,25 @@ def quiz(request: HtmxHttpRequest, course_key: str, lesson_key: str) -> HttpResp
             else:
                 kept = dict(request.session.get(GUEST_QUIZ_SESSION_KEY, {}))
                 kept[f"{course_key}/{lesson_key}"] = {
-                    "lesson": lesson.pk,
+                    "lesson": answered.lesson_id,
                     "answers": {str(pk): choice for pk, choice in answers.items()},
                 }
                 request.session[GUEST_QUIZ_SESSION_KEY] = kept
                 shown = GUEST_RESULT
             return redirect(f"{lesson_url}?{urlencode({RESULT_PARAM: shown})}#quiz")
     page = selectors.lesson_page(
-        course_key=course_key, lesson_key=lesson_key, user=request.user, lesson_id=lesson.pk
+        course_key=course_key, lesson_key=lesson_key, user=request.user, lesson_id=answered.lesson_id
     )
+    if page is None:
+        raise Http404
     rows = quiz_rows(form, result.answers if result else ())
     context = {"page": page, "form": form, "rows": rows, "result": result}
-    if request.htmx:
-        return render(request, "education/lesson.html#quiz", context)
-    return render(request, "education/lesson.html", context)
+    return render_page(request, "education/lesson.html", context, partial="quiz" if request.htmx else None)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def review(request: HtmxHttpRequest) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest) -> HttpResponse:
     questions = selectors.review_questions(user=request.user)
     form = QuizForm(request.POST or None, questions=questions, required_all=False)
     feedback: tuple[services.AnswerFeedback, ...] = ()
@@ -121,18 +132,23 @@ def review(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def certificate(request: HttpRequest, course_key: str) -> HttpResponse:
+def certificate(request: AuthenticatedHttpRequest, course_key: str) -> HttpResponse:
     item = selectors.certificate(course_key=course_key, user=request.user)
+    if item is None:
+        raise Http404
     return render(request, "education/certificate.html", {"certificate": item})
 
 
+@staff_two_factor_required
 @require_GET
 @login_required
-def preview(request: HtmxHttpRequest, lesson_id: int) -> HttpResponse:
+def preview(request: AuthenticatedHttpRequest, lesson_id: int) -> HttpResponse:
     # Drafts exist only for staff who may read lessons in the admin; to anyone else there is nothing here.
     if not (request.user.is_staff and request.user.has_perm("education.view_lesson")):
         raise Http404
     page = selectors.lesson_preview(lesson_id=lesson_id, user=request.user)
-    form = QuizForm(initial={"lesson": page.lesson.pk}, questions=page.questions)
+    if page is None:
+        raise Http404
+    form = QuizForm(initial={"lesson": page.lesson.id}, questions=page.quiz.questions)
     context = {"page": page, "form": form, "rows": quiz_rows(form, ()), "result": None}
     return render(request, "education/lesson.html", context)

@@ -1,13 +1,14 @@
 """Template helpers of the learning pages."""
 
 from django import template
-from django.utils.translation import get_language
+
+from core.i18n import reader_is_english
 
 register = template.Library()
 
 
 @register.simple_tag
 def sentence_gap() -> str:
-    """What goes between two sentences of the page's language: nothing in Chinese, where the full-width
-    full stop (。) already separates them and a space would show as a gap, one space elsewhere."""
-    return "" if (get_language() or "").startswith("zh") else " "
+    """What goes between two sentences of the page's language: one space in English, nothing in Chinese,
+    where the full-width full stop (。) already separates them and a space would show as a gap."""
+    return " " if reader_is_english() else ""
