@@ -12,6 +12,9 @@ loan officer can check them by hand:
 * :mod:`loanmath.projection`: what waiting will cost, and why.
 * :mod:`loanmath.apr`: IRR and APR.
 * :mod:`loanmath.budget`: a month's income and spending, flags over guidelines, 50/30/20.
+* :mod:`loanmath.debts`: several debts paid from one monthly budget: which first, when each is paid off.
+* :mod:`loanmath.planner`: one loan planned with extra payments; its input in :mod:`loanmath.plan_input`,
+  its months in :mod:`loanmath.plan_lines`.
 """
 
 from loanmath.allocation import (
@@ -75,7 +78,7 @@ from loanmath.overdue import (
     penalty_interest,
     trim_to_cap,
 )
-from loanmath.planner import (
+from loanmath.plan_input import (
     PLAN_MAX_ANNUAL_RATE,
     PLAN_MAX_MONTHLY_FEE_RATE,
     PLAN_MAX_MONTHS,
@@ -84,11 +87,10 @@ from loanmath.planner import (
     ExtraEffect,
     LumpSum,
     PlanInput,
-    PlanLine,
     PlanMethod,
-    PlanResult,
-    plan_simulate,
 )
+from loanmath.plan_lines import PlanLine
+from loanmath.planner import PlanResult, plan_simulate
 from loanmath.projection import (
     BORROWER_HORIZONS_IN_DAYS,
     ChargeExplanation,

@@ -8,27 +8,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 import loanmath
+from core.forms import MoneyField
+from core.templatetags.money import CURRENCY_SYMBOL
+from loanmath import BORROWER_AMOUNT_MAX
 
-# The limits are loanmath's, so the form and the simulator can never disagree.
+# The limits are loanmath's, so the form and the simulator can never disagree. Every other amount a
+# borrower types here (a fee, an extra, a budget) has the same ceiling as the principal, BORROWER_AMOUNT_MAX.
 PRINCIPAL_MIN, PRINCIPAL_MAX = loanmath.PLAN_MIN_PRINCIPAL, loanmath.PLAN_MAX_PRINCIPAL
 MONTHS_MAX = loanmath.PLAN_MAX_MONTHS
 PERCENT = Decimal(100)
 LUMP_SUM_SLOTS = 3
-
-
-def _money(
-    label: Any, *, required: bool = False, maximum: Decimal = PRINCIPAL_MAX, **kwargs: Any
-) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        min_value=Decimal(0),
-        max_value=maximum,
-        max_digits=12,
-        decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
-        **kwargs,
-    )
+# Django's min_value message writes the bound as given: Decimal(0) reads "0", where ZERO would read "0.00".
+AMOUNT_MIN = Decimal(0)
 
 
 def _percent(label: Any, *, maximum: Decimal, **kwargs: Any) -> forms.DecimalField:
@@ -46,8 +37,12 @@ def _percent(label: Any, *, maximum: Decimal, **kwargs: Any) -> forms.DecimalFie
 class PlanForm(forms.Form):
     """One plan. The field names are the URL's parameters, so a plan's URL can be shared or bookmarked."""
 
-    principal = _money(
-        _("Amount borrowed (¥)"), required=True, maximum=PRINCIPAL_MAX, initial=Decimal("10000")
+    principal = MoneyField(
+        label=_("Amount borrowed (¥)"),
+        required=True,
+        min_value=AMOUNT_MIN,
+        max_value=PRINCIPAL_MAX,
+        initial=Decimal("10000"),
     )
     method = forms.ChoiceField(
         label=_("How it is repaid"),
@@ -86,8 +81,16 @@ class PlanForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The first payment is due one month later."),
     )
-    upfront_fee = _money(_("Fee paid upfront (¥)"), help_text=_("Deducted from the money you receive."))
-    extra_monthly = _money(_("Extra each month (¥)"))
+    upfront_fee = MoneyField(
+        label=_("Fee paid upfront (¥)"),
+        required=False,
+        min_value=AMOUNT_MIN,
+        max_value=BORROWER_AMOUNT_MAX,
+        help_text=_("Deducted from the money you receive."),
+    )
+    extra_monthly = MoneyField(
+        label=_("Extra each month (¥)"), required=False, min_value=AMOUNT_MIN, max_value=BORROWER_AMOUNT_MAX
+    )
     extra_effect = forms.ChoiceField(
         label=_("Extra payments should"),
         choices=[
@@ -111,7 +114,12 @@ class PlanForm(forms.Form):
                 input_formats=["%Y-%m-%d"],
                 widget=forms.DateInput(attrs={"type": "date"}),
             )
-            self.fields[f"lump_{slot}_amount"] = _money(_("One-off payment %(n)s: amount (¥)") % {"n": slot})
+            self.fields[f"lump_{slot}_amount"] = MoneyField(
+                label=_("One-off payment %(n)s: amount (¥)") % {"n": slot},
+                required=False,
+                min_value=AMOUNT_MIN,
+                max_value=BORROWER_AMOUNT_MAX,
+            )
 
     def clean_start(self) -> date | None:
         """Within ten years back and five ahead: a plan, not a calendar stress test."""
@@ -132,7 +140,10 @@ class PlanForm(forms.Form):
             self.add_error("annual_rate", _("Enter the yearly interest rate, e.g. 12."))
         principal, upfront = data.get("principal"), data.get("upfront_fee")
         if principal is not None and principal < PRINCIPAL_MIN:
-            self.add_error("principal", _("Enter at least ¥100."))
+            self.add_error(
+                "principal",
+                _("Enter at least %(minimum)s.") % {"minimum": f"{CURRENCY_SYMBOL}{PRINCIPAL_MIN:,.0f}"},
+            )
         if principal is not None and upfront is not None and upfront >= principal:
             self.add_error("upfront_fee", _("The upfront fee must be less than the amount borrowed."))
         start = data.get("start") or self.today
@@ -165,8 +176,8 @@ class PlanForm(forms.Form):
             # Only the rate the method uses: a flat-fee loan has no yearly rate, an interest loan no fee.
             annual_rate=Decimal(0) if flat else (data.get("annual_rate") or Decimal(0)) / PERCENT,
             monthly_fee_rate=(data.get("monthly_fee_rate") or Decimal(0)) / PERCENT if flat else Decimal(0),
-            upfront_fee=data.get("upfront_fee") or Decimal("0.00"),
-            extra_monthly=data.get("extra_monthly") or Decimal("0.00"),
+            upfront_fee=data.get("upfront_fee") or loanmath.ZERO,
+            extra_monthly=data.get("extra_monthly") or loanmath.ZERO,
             lump_sums=lumps,
             extra_effect=loanmath.ExtraEffect(
                 data.get("extra_effect") or loanmath.ExtraEffect.SHORTEN_TERM.value
@@ -177,7 +188,12 @@ class PlanForm(forms.Form):
 class DebtsForm(forms.Form):
     """All of a borrower's loans at once: a monthly budget for debt and a strategy."""
 
-    budget = _money(_("Monthly amount for all your loans (¥)"), required=True)
+    budget = MoneyField(
+        label=_("Monthly amount for all your loans (¥)"),
+        required=True,
+        min_value=AMOUNT_MIN,
+        max_value=BORROWER_AMOUNT_MAX,
+    )
     strategy = forms.ChoiceField(
         label=_("Which loan to pay off first"),
         choices=[

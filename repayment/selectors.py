@@ -1,18 +1,19 @@
-"""What the planner shows and exports, computed from loanmath's results (no queries here, except the
-borrower's own loans for "my loans together", which come from borrowers.selectors)."""
+"""What the planner shows, computed from loanmath's results (no queries here, except the borrower's own
+loans for "my loans together", which come from borrowers.selectors). Every read hands out frozen data;
+the CSV and JSON shapes of the same figures are in repayment.exports."""
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
 import loanmath
+from accounts.models import User
 from borrowers.selectors import borrower_debts, borrower_debts_due
-from core import csv_safe
+from core.charts import bar_lengths
 from core.exceptions import ApplicationError
 
 HUNDRED = Decimal(100)
@@ -53,6 +54,46 @@ def one_off_payments(result: "loanmath.PlanResult") -> tuple[OneOffPayment, ...]
 
 
 @dataclass(frozen=True)
+class ScheduleLine:
+    """One month of a plan, as components/schedule_table.html draws it and the exports write it.
+
+    ``principal`` is the regular payment's principal part and ``extra`` the extra principal on top (so
+    payment = principal + extra + interest + fees); ``one_offs_dated`` are the dates of the one-off
+    payments counted as paid with this instalment, earliest first."""
+
+    number: int
+    due_date: date
+    payment: Decimal
+    principal: Decimal
+    interest: Decimal
+    fees: Decimal
+    extra: Decimal
+    balance: Decimal
+    one_offs_dated: tuple[date, ...]
+
+
+def schedule_lines(result: "loanmath.PlanResult") -> tuple[ScheduleLine, ...]:
+    """Every month of the plan with the one-off payments it includes."""
+    dated: dict[int, list[date]] = {}
+    for one_off in one_off_payments(result):
+        dated.setdefault(one_off.period, []).append(one_off.dated)
+    return tuple(
+        ScheduleLine(
+            number=line.period,
+            due_date=line.due_date,
+            payment=line.payment,
+            principal=line.principal,
+            interest=line.interest,
+            fees=line.fees,
+            extra=line.extra,
+            balance=line.balance,
+            one_offs_dated=tuple(dated.get(line.period, ())),
+        )
+        for line in result.lines
+    )
+
+
+@dataclass(frozen=True)
 class PlanView:
     """One simulated plan as the page shows it."""
 
@@ -65,6 +106,7 @@ class PlanView:
     last_due: date
     one_offs: tuple[OneOffPayment, ...]
     lower_payment: bool  # the extras lower the payment (and the page says so), rather than the term
+    schedule: tuple[ScheduleLine, ...]
 
 
 def plan_view(result: "loanmath.PlanResult") -> PlanView:
@@ -83,6 +125,7 @@ def plan_view(result: "loanmath.PlanResult") -> PlanView:
         last_due=result.lines[-1].due_date,
         one_offs=one_off_payments(result),
         lower_payment=result.new_payment is not None,
+        schedule=schedule_lines(result),
     )
 
 
@@ -99,104 +142,10 @@ class CompareBar:
 def compare_bars(views: Sequence[PlanView], labels: Sequence[str]) -> tuple[CompareBar, ...]:
     """Total cost (interest + fees) of each plan, scaled to the most expensive."""
     costs = [view.result.total_interest + view.result.total_fees for view in views]
-    largest = max(costs, default=Decimal(0))
     return tuple(
-        CompareBar(
-            label=label,
-            y=n * 12,
-            width=(cost * HUNDRED / largest).quantize(Decimal("0.1")) if largest else Decimal(0),
-            total_cost=cost,
-        )
-        for n, (label, cost) in enumerate(zip(labels, costs, strict=True))
+        CompareBar(label=label, y=n * 12, width=width, total_cost=cost)
+        for n, (label, cost, width) in enumerate(zip(labels, costs, bar_lengths(costs), strict=True))
     )
-
-
-# --- exports -------------------------------------------------------------------------------------
-
-# `principal` includes the extra principal (so the column sums to the amount borrowed); `extra` is that
-# extra part; `one_off_dated` the dates of the one-off payments counted as paid with this instalment.
-CSV_HEADER = [
-    "period",
-    "due_date",
-    "payment",
-    "principal",
-    "interest",
-    "fees",
-    "balance",
-    "extra",
-    "one_off_dated",
-]
-
-
-def _money(amount: Decimal) -> str:
-    return f"{loanmath.quantize(amount):.2f}"
-
-
-def _schedule_rows(result: "loanmath.PlanResult") -> list[dict[str, str]]:
-    dated: dict[int, list[str]] = {}
-    for one_off in one_off_payments(result):
-        dated.setdefault(one_off.period, []).append(one_off.dated.isoformat())
-    return [
-        {
-            "period": str(line.period),
-            "due_date": line.due_date.isoformat(),
-            "payment": _money(line.payment),
-            "principal": _money(line.principal + line.extra),
-            "interest": _money(line.interest),
-            "fees": _money(line.fees),
-            "balance": _money(line.balance),
-            "extra": _money(line.extra),
-            "one_off_dated": " ".join(dated.get(line.period, [])),
-        }
-        for line in result.lines
-    ]
-
-
-def plan_summary_json(result: "loanmath.PlanResult") -> dict[str, Any]:
-    summary: dict[str, Any] = {
-        "payment": _money(result.payment),
-        "total_interest": _money(result.total_interest),
-        "total_fees": _money(result.total_fees),
-        "total_paid": _money(result.total_paid),
-        "apr_nominal": f"{as_percent(result.apr_nominal):.2f}",
-        "apr_effective": f"{as_percent(result.apr_effective):.2f}",
-    }
-    if result.input.extra_monthly or result.input.lump_sums:
-        summary["months_saved"] = result.months_saved
-        summary["interest_saved"] = _money(result.interest_saved)
-    if result.new_payment is not None and result.new_payment_from is not None:
-        summary["new_payment"] = _money(result.new_payment)
-        summary["new_payment_from"] = result.new_payment_from.isoformat()
-    one_offs = one_off_payments(result)
-    if one_offs:
-        # Each is counted as paid with the instalment of `due_date` (the first on or after `dated`).
-        summary["one_off_payments"] = [
-            {
-                "dated": one_off.dated.isoformat(),
-                "amount": _money(one_off.amount),
-                "paid_with_period": one_off.period,
-                "due_date": one_off.due_date.isoformat(),
-                "after_payoff": one_off.after_payoff,
-            }
-            for one_off in one_offs
-        ]
-    return summary
-
-
-def plan_json(result: "loanmath.PlanResult") -> dict[str, Any]:
-    return {"summary": plan_summary_json(result), "schedule": _schedule_rows(result)}
-
-
-def plans_csv(results: Sequence["loanmath.PlanResult"], labels: Sequence[str] | None = None) -> str:
-    """The schedule as CSV; several plans get a leading `plan` column."""
-    out = io.StringIO()
-    header = (["plan"] if labels else []) + CSV_HEADER
-    writer = csv_safe.DictWriter(out, fieldnames=header, lineterminator="\n")
-    writer.writeheader()
-    for n, result in enumerate(results):
-        for row in _schedule_rows(result):
-            writer.writerow({"plan": labels[n], **row} if labels else row)
-    return out.getvalue()
 
 
 # --- my loans together ---------------------------------------------------------------------------
@@ -215,20 +164,39 @@ class DebtPayment:
     balance: Decimal
 
 
+# The two records below are NamedTuples rather than dataclasses: named and immutable like the others, and
+# still equal to the plain tuples (reference, name, ...) that callers and tests compare them with.
+
+
+class LoanClose(NamedTuple):
+    """When one loan is paid off in the chosen plan: month ``month`` (0: today), on ``day``."""
+
+    reference: str
+    name: str
+    month: int
+    day: date
+
+
+class DueNow(NamedTuple):
+    """What one loan in arrears owes now, with its charges: the plan pays it first, today."""
+
+    reference: str
+    name: str
+    amount: Decimal
+
+
 @dataclass(frozen=True)
 class DebtsView:
     debts: tuple["loanmath.Debt", ...]
     minimum_total: Decimal
     plans: dict[str, "loanmath.DebtPlan"]  # by strategy value
     chosen: "loanmath.DebtPlan"
-    closes: tuple[
-        tuple[str, str, int, date], ...
-    ]  # (reference, product, month number, date) for the chosen plan
-    due_now: tuple[tuple[str, str, Decimal], ...]  # (reference, product, amount) of each loan in arrears
+    closes: tuple[LoanClose, ...]  # for the chosen plan, in the order the loans close
+    due_now: tuple[DueNow, ...]  # each loan in arrears
     payments: tuple[DebtPayment, ...]  # the chosen plan, month by month, loan by loan
 
 
-def borrower_debts_for_planning(*, user: Any, today: date) -> tuple["loanmath.Debt", ...]:
+def borrower_debts_for_planning(*, user: User, today: date) -> tuple["loanmath.Debt", ...]:
     """The borrower's open loans as loanmath debts, from where each really stands: what is overdue now
     with its charges (due_now, paid first), the principal still to fall due (balance), the contract
     rate, the regular monthly payment as the minimum, and the loan's own due dates still to come."""
@@ -278,7 +246,7 @@ def debts_view(
 ) -> DebtsView:
     """Every strategy for these debts at this monthly budget, and the chosen one's closing dates.
     ApplicationError (for the budget field) when the budget is below the regular payments or could not
-    clear the debts within loanmath's 50-year horizon."""
+    clear the debts within loanmath's horizon (DEBT_PLAN_MAX_MONTHS)."""
     minimum = sum((debt.minimum_payment for debt in debts), loanmath.ZERO)
     if budget < minimum:
         raise ApplicationError(
@@ -289,7 +257,8 @@ def debts_view(
         plans = loanmath.debts_compare(debts=debts, monthly_budget=budget, start=start, order=order)
     except loanmath.LoanMathError as error:
         raise ApplicationError(
-            _("With this amount your loans would not be paid off within 50 years.")
+            _("With this amount your loans would not be paid off within %(years)s years.")
+            % {"years": loanmath.DEBT_PLAN_MAX_MONTHS // 12}
         ) from error
     chosen = plans[loanmath.Strategy(strategy)]
     names = {debt.key: debt.name for debt in debts}
@@ -298,56 +267,7 @@ def debts_view(
         minimum_total=minimum,
         plans={plan_strategy.value: plan for plan_strategy, plan in plans.items()},
         chosen=chosen,
-        closes=tuple((key, names[key], month, when) for key, month, when in chosen.closes),
-        due_now=tuple((debt.key, debt.name, debt.due_now) for debt in debts if debt.due_now > 0),
+        closes=tuple(LoanClose(key, names[key], month, when) for key, month, when in chosen.closes),
+        due_now=tuple(DueNow(debt.key, debt.name, debt.due_now) for debt in debts if debt.due_now > 0),
         payments=_debt_payments(chosen, names),
     )
-
-
-DEBTS_CSV_HEADER = ["month", "due_date", "loan", "payment", "interest", "balance"]
-
-
-def debts_csv(view: DebtsView) -> str:
-    """The chosen plan, one row per loan per month; month 0 is what is overdue now, due today."""
-    out = io.StringIO()
-    writer = csv_safe.DictWriter(out, fieldnames=DEBTS_CSV_HEADER, lineterminator="\n")
-    writer.writeheader()
-    for row in _debt_rows(view):
-        writer.writerow(row)
-    return out.getvalue()
-
-
-def _debt_rows(view: DebtsView) -> list[dict[str, str]]:
-    return [
-        {
-            "month": str(row.month),
-            "due_date": row.due_date.isoformat(),
-            "loan": row.reference,
-            "payment": _money(row.payment),
-            "interest": _money(row.interest),
-            "balance": _money(row.balance),
-        }
-        for row in view.payments
-    ]
-
-
-def debts_json(view: DebtsView) -> dict[str, Any]:
-    """The chosen plan as data: the summary, when each loan closes, and the rows of debts_csv."""
-    plan = view.chosen
-    return {
-        "summary": {
-            "strategy": plan.strategy.value,
-            "monthly_budget": _money(plan.monthly_budget),
-            "due_now": _money(plan.due_now),
-            "total_interest": _money(plan.total_interest),
-            "total_paid": _money(plan.total_paid),
-            "debt_free_date": plan.debt_free_date.isoformat(),
-            "order": list(plan.order),
-        },
-        "due_now": [{"loan": key, "amount": _money(amount)} for key, _name, amount in view.due_now],
-        "closes": [
-            {"loan": key, "month": month, "due_date": when.isoformat()}
-            for key, _name, month, when in view.closes
-        ],
-        "schedule": _debt_rows(view),
-    }

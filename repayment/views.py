@@ -1,19 +1,22 @@
+"""The planner's pages: one plan, plans compared, and all of a borrower's loans together. Each page's
+GET parameters are its input, so a URL can be shared; the same URL with ``format=csv`` or ``json`` is its
+export (repayment.exports)."""
+
 import json
 import logging
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse, QueryDict
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from django_htmx.http import push_url
 
 import loanmath
+from accounts.models import User
 from core.business_date import business_date_today
 from core.exceptions import ApplicationError
+from core.htmx import render_page
 from core.http import HtmxHttpRequest
-from repayment import selectors
+from repayment import exports, selectors
 from repayment.forms import DebtsForm, PlanForm
 
 COMPARE_PREFIXES = ("p1", "p2", "p3")
@@ -23,21 +26,21 @@ COMPARE_DEFAULTS = {"p1-months": "12", "p2-months": "24"}
 logger = logging.getLogger(__name__)
 
 
+class SignedInRequest(HtmxHttpRequest):
+    """A request that has passed login_required (for type checking): its user is an account, never
+    anonymous."""
+
+    user: User
+
+
 def _export(
     request: HtmxHttpRequest, results: list["loanmath.PlanResult"], labels: list[str] | None
 ) -> HttpResponse:
     if request.GET.get("format") == "csv":
-        response = HttpResponse(selectors.plans_csv(results, labels), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(exports.plans_csv(results, labels), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="anxin-plan.csv"'
         return response
-    if labels:
-        body: Any = {
-            "plans": [
-                {"plan": label, **selectors.plan_json(r)} for label, r in zip(labels, results, strict=True)
-            ]
-        }
-    else:
-        body = selectors.plan_json(results[0])
+    body = exports.plans_json(results, labels) if labels else exports.plan_json(results[0])
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
@@ -57,15 +60,6 @@ def _export_links(base: QueryDict) -> dict[str, str]:
 def _invalid_export(forms: list[PlanForm]) -> JsonResponse:
     errors = {form.prefix or "plan": json.loads(form.errors.as_json()) for form in forms if form.errors}
     return JsonResponse({"errors": errors}, status=400, json_dumps_params={"ensure_ascii": False})
-
-
-def _render(request: HtmxHttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    if request.htmx:
-        response = render(request, f"{template}#result", context)
-        return push_url(response, request.get_full_path())
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
 
 
 def _simulate(form: PlanForm) -> selectors.PlanView | None:
@@ -97,8 +91,9 @@ def plan(request: HtmxHttpRequest) -> HttpResponse:
     if request.GET.get("format") in {"csv", "json"}:
         return _export(request, [view.result], None) if view else _invalid_export([form])
     base = request.GET if bound else _replaced(QueryDict(), _initial_query(PlanForm(today=today)))
-    return _render(
-        request, "repayment/plan.html", {"form": form, "view": view, "exports": _export_links(base)}
+    context = {"form": form, "view": view, "exports": _export_links(base)}
+    return render_page(
+        request, "repayment/plan.html", context, partial="result" if request.htmx else None, push=True
     )
 
 
@@ -140,7 +135,7 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
     if len(forms) < 3:
         third = _initial_query(PlanForm(today=today), "p3", {"p3-months": "36"})
         add_third = _replaced(data, third).urlencode()
-    return _render(
+    return render_page(
         request,
         "repayment/compare.html",
         {
@@ -152,12 +147,14 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
             "exports": _export_links(data),
             "complete": len(complete) == len(forms),
         },
+        partial="result" if request.htmx else None,
+        push=True,
     )
 
 
 @require_GET
 @login_required
-def my_loans(request: HtmxHttpRequest) -> HttpResponse:
+def my_loans(request: SignedInRequest) -> HttpResponse:
     """All the borrower's loans together, from where each stands today: what is overdue first, then a
     monthly budget over their own due dates, and which loan to clear first. ``format=csv``/``json``
     exports the chosen plan (with the regular payments as the budget if none is given)."""
@@ -193,7 +190,9 @@ def my_loans(request: HtmxHttpRequest) -> HttpResponse:
         "result": result,
         "exports": _export_links(request.GET) if result else None,
     }
-    return _render(request, "repayment/my_loans.html", context)
+    return render_page(
+        request, "repayment/my_loans.html", context, partial="result" if request.htmx else None, push=True
+    )
 
 
 def _debts_export(
@@ -211,7 +210,7 @@ def _debts_export(
         )
         return JsonResponse({"errors": errors}, status=400, json_dumps_params={"ensure_ascii": False})
     if request.GET.get("format") == "csv":
-        response = HttpResponse(selectors.debts_csv(result), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(exports.debts_csv(result), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="anxin-my-loans.csv"'
         return response
-    return JsonResponse(selectors.debts_json(result), json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(exports.debts_json(result), json_dumps_params={"ensure_ascii": False})
