@@ -80,7 +80,6 @@ def every_admin_page(loan: Loan) -> list[str]:
         kind=ImportJob.Kind.PAYMENTS,
         content=ContentFile(b"receipt_number,loan_reference,amount,paid_on\r\n", name="p.csv"),
         original_name="p.csv",
-        run_in_background=False,
     )
     entry = LedgerEntry.objects.filter(loan=loan).first()
     assert entry is not None
@@ -471,7 +470,6 @@ def test_while_an_import_waits_its_page_polls_every_second_and_offers_a_refresh_
         kind=ImportJob.Kind.PAYMENTS,
         content=payments_upload(loan, f"WX-0001,{loan.reference},112.00,2026-02-15"),
         original_name="p.csv",
-        run_in_background=False,
     )
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.RUNNING, rows_total=2000, rows_done=500
@@ -518,7 +516,6 @@ def test_running_a_finished_import_again_does_nothing(loan: Loan) -> None:
         kind=ImportJob.Kind.PAYMENTS,
         content=payments_upload(loan, f"WX-0001,{loan.reference},112.00,2026-02-15"),
         original_name="p.csv",
-        run_in_background=False,
     )
     assert import_run.delay(job.pk).get() == ImportJob.Status.SUCCEEDED
 

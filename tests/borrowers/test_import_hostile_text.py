@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from borrowers.imports_parse import report_mask
+from borrowers.imports.report import report_mask
 from borrowers.models import BorrowerProfile, ImportJob
 from tests.borrowers.factories import make_loan, make_product
 from tests.borrowers.test_imports import (

@@ -619,7 +619,8 @@ def test_line_numbers_are_the_files_own_even_with_blank_lines(product: LoanProdu
 
 
 def test_a_second_run_of_a_job_already_imported_does_not_overwrite_its_result() -> None:
-    from borrowers.imports import RowProblem, _finish
+    from borrowers.imports import RowProblem
+    from borrowers.imports.jobs import _finish
 
     job = ImportJob.objects.create(
         kind=ImportJob.Kind.PAYMENTS,

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from borrowers import services_link
+from borrowers import services
 from borrowers.models import BorrowerProfile, LinkAttempt, Loan
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
@@ -192,7 +192,7 @@ def test_concurrent_guesses_from_many_accounts_never_exceed_the_reference_limit(
     def guess(user: User) -> None:
         start.wait()
         try:
-            services_link.loan_link(
+            services.loan_link(
                 user=user, reference=loan.reference, date_of_birth=BORN, national_id_last4="0000"
             )
         except ApplicationError as error:

@@ -38,7 +38,8 @@ def make_editor(email: str) -> User:
 
 
 class Clock:
-    """Pins education.clock (EDUCATION_NOW) and the business date; `set` and `advance` move them."""
+    """Pins the clock (core.business_date: EDUCATION_NOW) and the business date; `set` and `advance`
+    move them."""
 
     def __init__(self, settings: object) -> None:
         self._settings = settings

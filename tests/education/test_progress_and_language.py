@@ -6,6 +6,7 @@ from django.test import Client
 from accounts.models import User
 from education import services
 from education.models import Lesson, Question
+from education.quiz import quiz_of
 from tests.conftest import make_user
 from tests.education.conftest import LessonGetter
 
@@ -13,11 +14,11 @@ pytestmark = pytest.mark.django_db
 
 
 def complete(user: User, lesson: Lesson) -> None:
-    questions = list(Question.objects.filter(lesson=lesson).prefetch_related("choices"))
-    services.lesson_mark_read(user=user, lesson=lesson, has_quiz=bool(questions))
-    if questions:
-        right = {q.pk: next(c.pk for c in q.choices.all() if c.is_correct) for q in questions}
-        services.quiz_submit(user=user, lesson=lesson, questions=questions, answers=right)
+    quiz = quiz_of(lesson, Question.objects.filter(lesson=lesson).prefetch_related("choices"))
+    services.lesson_mark_read(user=user, lesson_id=lesson.pk, has_quiz=bool(quiz.questions))
+    if quiz.questions:
+        right = {q.id: next(c.id for c in q.choices if c.is_correct) for q in quiz.questions}
+        services.quiz_submit(user=user, quiz=quiz, answers=right)
 
 
 def test_the_course_progress_bar_says_how_many_lessons_are_done_in_numbers_and_words(

@@ -26,7 +26,10 @@ from loanmath import (
     build_schedule,
     plan_simulate,
 )
-from loanmath.planner import _baseline_lines, _level, _lines_with_extras, _Relevel
+from loanmath.plan_lines import Relevel as _Relevel
+from loanmath.plan_lines import baseline_lines as _baseline_lines
+from loanmath.plan_lines import level_of as _level
+from loanmath.plan_lines import lines_with_extras as _lines_with_extras
 from tests.loanmath.strategies import annual_rates, cents, days_in, examples, yuan
 
 START = date(2024, 1, 15)

@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 
-from notifications import services
+from notifications import services, services_delivery
 from notifications.models import OutboundEmail
 
 pytestmark = pytest.mark.django_db
@@ -48,8 +48,8 @@ def test_a_rolled_back_transaction_sends_nothing(django_capture_on_commit_callba
 def test_delivering_the_same_mail_twice_sends_it_once() -> None:
     outbound = queue_one()
 
-    first = services.email_deliver(outbound_email_id=outbound.pk)
-    second = services.email_deliver(outbound_email_id=outbound.pk)
+    first = services_delivery.email_deliver(outbound_email_id=outbound.pk)
+    second = services_delivery.email_deliver(outbound_email_id=outbound.pk)
 
     assert (first, second) == (OutboundEmail.Status.SENT, OutboundEmail.Status.SENT)
     assert len(mail.outbox) == 1
@@ -58,11 +58,11 @@ def test_delivering_the_same_mail_twice_sends_it_once() -> None:
 def test_a_failing_mail_server_is_recorded_and_retried_until_it_gives_up() -> None:
     outbound = queue_one()
     with mock.patch.object(EmailMultiAlternatives, "send", side_effect=OSError("connection refused")):
-        statuses = [services.email_deliver(outbound_email_id=outbound.pk) for _ in range(6)]
+        statuses = [services_delivery.email_deliver(outbound_email_id=outbound.pk) for _ in range(6)]
 
     outbound.refresh_from_db()
     assert statuses == [OutboundEmail.Status.QUEUED] * 4 + [OutboundEmail.Status.FAILED] * 2
-    assert outbound.attempts == services.MAX_EMAIL_ATTEMPTS
+    assert outbound.attempts == services_delivery.MAX_EMAIL_ATTEMPTS
     assert outbound.last_error == "connection refused"
     assert len(mail.outbox) == 0
 

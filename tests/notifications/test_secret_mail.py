@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from notifications import services
+from notifications import services, services_delivery
 from notifications.models import OutboundEmail
 from tests.conftest import PASSWORD, enrol_totp, make_user
 
@@ -104,7 +104,7 @@ def test_the_reset_mail_is_delivered_and_then_loses_its_key(django_capture_on_co
     outbound = OutboundEmail.objects.get(kind="password_reset_key")
     assert outbound.status == OutboundEmail.Status.SENT
     assert found.group(1) not in outbound.body_text + outbound.body_html
-    assert outbound.body_text == services.SCRUBBED_BODY
+    assert outbound.body_text == services_delivery.SCRUBBED_BODY
     assert outbound.body_html == ""
     _listed, opened = admin_pages(staff_client(), outbound)
     assert found.group(1) not in opened
@@ -119,11 +119,11 @@ def secret_mail() -> OutboundEmail:
 def test_a_secret_mail_is_retried_with_its_body_and_scrubbed_when_it_fails_for_good() -> None:
     outbound = secret_mail()
     with mock.patch.object(EmailMultiAlternatives, "send", side_effect=OSError("connection refused")):
-        services.email_deliver(outbound_email_id=outbound.pk)
+        services_delivery.email_deliver(outbound_email_id=outbound.pk)
         outbound.refresh_from_db()
         assert (outbound.status, outbound.body_text) == (OutboundEmail.Status.QUEUED, "code 428913")
-        for _ in range(services.MAX_EMAIL_ATTEMPTS - 1):
-            services.email_deliver(outbound_email_id=outbound.pk)
+        for _ in range(services_delivery.MAX_EMAIL_ATTEMPTS - 1):
+            services_delivery.email_deliver(outbound_email_id=outbound.pk)
 
     outbound.refresh_from_db()
     assert outbound.status == OutboundEmail.Status.FAILED
@@ -136,7 +136,7 @@ def test_a_mail_without_a_secret_still_shows_its_body_to_support() -> None:
         "Your password was changed", "Your password was changed just now.", "from@anxin.example", ["b@x.cn"]
     )
     outbound = services.email_queue(message=message, kind="password_changed")
-    services.email_deliver(outbound_email_id=outbound.pk)
+    services_delivery.email_deliver(outbound_email_id=outbound.pk)
 
     listed, opened = admin_pages(staff_client(), outbound)
 

@@ -13,7 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 
 from config.celery import app as celery_app
-from notifications import services
+from notifications import services, services_delivery
 from notifications.models import OutboundEmail
 from tests.conftest import require
 
@@ -126,6 +126,6 @@ def test_a_real_worker_delivers_a_sign_in_secret_and_then_erases_it(worker: Path
 
     outbound.refresh_from_db()
     assert outbound.status == OutboundEmail.Status.SENT
-    assert outbound.body_text == services.SCRUBBED_BODY
+    assert outbound.body_text == services_delivery.SCRUBBED_BODY
     (written,) = worker.iterdir()
     assert "Your code is 428913." in written.read_text()

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import SignInDevice, User
-from borrowers.models import BorrowerProfile, Budget, Instalment, LedgerEntry, Loan, Payment
+from borrowers.models import BorrowerProfile, Instalment, LedgerEntry, Loan, Payment
+from budget.models import Budget
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
 from portal.services import support_message_send
