@@ -37,9 +37,13 @@ messages: install
 compilemessages: install
 	$(BIN)/python manage.py compile_catalogues
 
+# Style, then the import rules of docs/architecture.md: import-linter's contracts (pyproject.toml) and no
+# import circle between any two of our modules.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python tools/import_cycles.py
 
 typecheck: install
 	$(BIN)/mypy
