@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import get_language, gettext, override
 
+from accounts.models import User
 from accounts.security_events import NOTICES
 from notifications.services import allauth_mail_carries_secret, email_queue
 
@@ -49,7 +50,11 @@ class AccountAdapter(DefaultAccountAdapter):
         return str(super().get_login_redirect_url(request))
 
     def send_notification_mail(
-        self, template_prefix: str, user: Any, context: Any = None, email: Any = None
+        self,
+        template_prefix: str,
+        user: User | None,
+        context: dict[str, Any] | None = None,
+        email: str | None = None,
     ) -> None:
         """A security notice (a new device, a factor or the password changed) is read by the account's
         owner, so it is written in their language, not in the language of the browser that caused it

@@ -58,7 +58,7 @@ def activation_path(token: str | None = None) -> str:
     return f"{path}?{urlencode({TOKEN_PARAMETER: token})}" if token else path
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def grant_issue(
     *, user: User, base_url: str, language: str, minutes: int | None = None
 ) -> tuple[str, datetime]:
@@ -105,7 +105,7 @@ def grant_redeem(request: HttpRequest, token: str) -> bool:
     if not user.is_authenticated or not token or len(token) > 200:
         return False
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         grant = StaffEnrolmentGrant.objects.filter(
             token_hash=token_hash(token), user_id=user.pk, used_at__isnull=True, expires_at__gt=now
         ).first()

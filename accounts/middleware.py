@@ -1,9 +1,10 @@
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from allauth.usersessions.models import UserSession
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.enrolment import TOKEN_PARAMETER, enrolment_required, enrolment_unlocked, grant_redeem
 from core.http import client_ip
+from core.markers import needs_staff_two_factor
 
 
 class SessionActivityMiddleware:
@@ -70,35 +72,50 @@ class StaffMFARequiredMiddleware:
     link, on every staff page, on allauth's activation page and on the email and password pages; with
     the link (or once it has unlocked this session) they enrol, then reach the admin. Borrowers enrol
     freely.
+
+    Which pages are staff pages is said by the pages themselves, read once the URL is resolved: the
+    admin site by its URL namespace, any other staff-only view by `@staff_two_factor_required`
+    (core.markers). No list of paths here, so this app knows no URL of the apps above it.
     """
+
+    # allauth's TOTP activation; and the login address and the password: with only a stolen password,
+    # changing the address would send the next enrolment link to the thief's mailbox. Until a factor is
+    # enrolled they stay as set.
+    ACTIVATION = "mfa_activate_totp"
+    ACCOUNT_CHANGES = frozenset({"account_email", "account_change_password"})
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        # The admin, and staff-only pages outside it (a lesson preview shows drafts).
-        self.staff_prefixes = (reverse("admin:index"), "/learn/preview/")
-        self.activation = reverse("mfa_activate_totp")
-        # The login address and the password: with only a stolen password, changing the address would
-        # send the next enrolment link to the thief's mailbox. Until a factor is enrolled they stay as set.
-        self.account_changes = (reverse("account_email"), reverse("account_change_password"))
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., HttpResponse], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        view_name = match.view_name if match is not None else ""
+        guarded = (
+            view_name == self.ACTIVATION
+            or view_name in self.ACCOUNT_CHANGES
+            or (match is not None and admin.site.name in match.namespaces)
+            or needs_staff_two_factor(view_func)
+        )
         user = request.user
-        path = request.path
-        guarded = path in (self.activation, *self.account_changes) or path.startswith(self.staff_prefixes)
         if not (guarded and user.is_authenticated and enrolment_required(user)):
-            return self.get_response(request)
+            return None
         if enrolment_unlocked(request):
-            if path == self.activation:
-                return self.get_response(request)
-            return HttpResponseRedirect(self.activation)
-        token = request.GET.get(TOKEN_PARAMETER, "") if path == self.activation else ""
+            if view_name == self.ACTIVATION:
+                return None
+            return HttpResponseRedirect(reverse(self.ACTIVATION))
+        token = request.GET.get(TOKEN_PARAMETER, "") if view_name == self.ACTIVATION else ""
         if token:
             if grant_redeem(request, token):
                 messages.success(
                     request, _("Your enrolment link is accepted. Set up your authenticator now.")
                 )
                 # Without the token in the address: it is spent, and must not linger in the history.
-                return HttpResponseRedirect(self.activation)
+                return HttpResponseRedirect(reverse(self.ACTIVATION))
             messages.error(
                 request,
                 _("This enrolment link is not valid: it has expired, was used, or is for another account."),

@@ -34,7 +34,7 @@ from accounts.devices import device_describe, device_families
 from accounts.enrolment import enrolment_lock, is_staff
 from accounts.models import SignInDevice, User
 from core.services import audit_record
-from notifications.models import email_masked
+from core.text import email_masked
 
 NEW_DEVICE_MAIL = "account/email/new_device"
 RECOVERY_CODE_USED_MAIL = "mfa/email/recovery_code_used"

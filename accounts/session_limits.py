@@ -39,13 +39,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.enrolment import is_staff
+from accounts.models import User
 
 POLICY_KEY = "accounts_session"
 REMEMBER_KEY = "accounts_remember"
 SALT = "accounts.session_limits.activity"
 
 
-def limits_for(user: Any, *, remember: bool) -> dict[str, Any]:
+def limits_for(user: User, *, remember: bool) -> dict[str, Any]:
     if is_staff(user):
         idle, absolute, remember = (
             settings.ACCOUNTS_STAFF_SESSION_IDLE_SECONDS,
@@ -65,7 +66,7 @@ def limits_for(user: Any, *, remember: bool) -> dict[str, Any]:
     return {"idle": int(idle), "absolute": int(absolute), "remembered": bool(remember)}
 
 
-def session_start(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def session_start(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     """Django's `user_logged_in`: stamp the sign-in time and the limits that apply into the session."""
     session = getattr(request, "session", None)
     if session is None:

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "notifications",
     "accounts",
     "borrowers",
+    "budget",
     "repayment",
     "education",
     "portal",
@@ -117,7 +118,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.site",
+                "portal.context_processors.navigation",
             ],
         },
     },
@@ -351,7 +352,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.email_send_queued",
         "schedule": crontab(minute="*/10"),
     },
-    # Import files left behind past IMPORT_FILE_RETENTION_DAYS (borrowers.imports_retention).
+    # Import files left behind past IMPORT_FILE_RETENTION_DAYS (borrowers.imports.retention).
     "import-files-purge": {
         "task": "borrowers.tasks.import_files_purge",
         "schedule": crontab(hour=3, minute=15),

@@ -11,7 +11,10 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django_stubs_ext import StrOrPromise
 
+from core.admin_readonly import ReadOnlyAdminMixin
 from core.services import audit_record
+
+__all__ = ["AuditedModelAdmin", "ReadOnlyAdminMixin", "service_form_page"]
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -46,23 +49,6 @@ def service_form_page(
         "submit_label": submit_label,
     }
     return TemplateResponse(request, "admin/service_form.html", context)
-
-
-class ReadOnlyAdminMixin:
-    """Shown, never added, changed or deleted through the admin, whoever is asking (superusers too).
-
-    For records written by services or by the system (the audit trail, the mail log, borrowers' budgets
-    and messages, privacy requests): the admin is where staff read them, not where they change.
-    """
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class AuditedModelAdmin(admin.ModelAdmin[ModelT]):

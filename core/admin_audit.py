@@ -18,7 +18,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.admin import ReadOnlyAdminMixin
+from core.admin_readonly import ReadOnlyAdminMixin
 from core.models import AuditEvent
 
 SUMMARY_CHARS = 160

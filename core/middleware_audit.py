@@ -13,13 +13,18 @@ plain page view still writes nothing.
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 
 from core.audit_denied import NOT_FOUND, SECRET_KWARGS, authz_denied_record
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 REASON_ATTRIBUTE = "_audit_denied_reason"
 # Views that answer 404 exactly when the object is not the signed-in user's (or does not exist).
@@ -59,7 +64,7 @@ class AuthzDeniedAuditMiddleware:
 
     @staticmethod
     def _object_asked_for(request: HttpRequest) -> bool:
-        user: Any = getattr(request, "user", None)
+        user: User | AnonymousUser | None = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return False
         match = getattr(request, "resolver_match", None)

@@ -45,3 +45,9 @@ def refuse_control_characters(value: str) -> None:
 def phone_masked(phone: str) -> str:
     """A mobile number as staff and mails show it: 138****8001 (first 3 and last 4 digits)."""
     return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else "****"
+
+
+def email_masked(address: str) -> str:
+    """d***@anxin.example: enough to tell two borrowers' mail apart, not to read the whole address."""
+    local, at, domain = address.partition("@")
+    return f"{local[:1]}***{at}{domain}"

@@ -1,11 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-def email_masked(address: str) -> str:
-    """d***@anxin.example: enough to tell two borrowers' mail apart, not to read the whole address."""
-    local, at, domain = address.partition("@")
-    return f"{local[:1]}***{at}{domain}"
+from core.text import email_masked
 
 
 class OutboundEmail(models.Model):

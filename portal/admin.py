@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.http import AuthenticatedHttpRequest
 from core.admin import AuditedModelAdmin, ReadOnlyAdminMixin
 from core.exceptions import ApplicationError
 from portal import services
@@ -116,7 +117,7 @@ class SupportMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[SupportMessage]):
             *super().get_urls(),
         ]
 
-    def answer_view(self, request: HttpRequest, message_id: int) -> HttpResponse:
+    def answer_view(self, request: AuthenticatedHttpRequest, message_id: int) -> HttpResponse:
         if not request.user.has_perm(services.ANSWER_PERMISSION):
             raise PermissionDenied
         message = get_object_or_404(SupportMessage.objects.select_related("user", "loan"), pk=message_id)

@@ -1,23 +1,27 @@
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from borrowers.models import Loan
 from core.text import refuse_control_characters
 from portal.models import SupportMessage
 from portal.services import BODY_MAX_CHARS, BODY_MIN_CHARS, REPLY_MAX_CHARS
 
+if TYPE_CHECKING:
+    from borrowers.models import Loan
 
-class LoanChoiceField(forms.ModelChoiceField[Loan]):
-    def label_from_instance(self, obj: Loan) -> str:
+
+class LoanChoiceField(forms.ModelChoiceField["Loan"]):
+    def label_from_instance(self, obj: "Loan") -> str:
         return obj.reference
 
 
 class SupportMessageForm(forms.Form):
-    """A message to staff. The loan is chosen by its reference among the account's own loans only, so
-    another borrower's reference is refused like any unknown one."""
+    """A message to staff. The loan is chosen by its reference among the account's own loans only
+    (`loans`, from borrowers.lookups: the view passes them), so another borrower's reference is refused
+    like any unknown one."""
 
     topic = forms.ChoiceField(
         label=_("Topic"),
@@ -29,7 +33,7 @@ class SupportMessageForm(forms.Form):
     )
     loan = LoanChoiceField(
         label=_("Loan (optional)"),
-        queryset=Loan.objects.none(),
+        queryset=None,
         to_field_name="reference",
         required=False,
         empty_label=_("Not about one loan"),
@@ -47,14 +51,14 @@ class SupportMessageForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, loans: "QuerySet[Loan]", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["body"].help_text = gettext(
             "Up to %(max)d characters. Never write your password or your full ID number here."
         ) % {"max": BODY_MAX_CHARS}
-        loans = cast(LoanChoiceField, self.fields["loan"])
-        loans.queryset = Loan.objects.filter(borrower__user=user).order_by("reference")
-        self.has_loans = loans.queryset.exists()
+        field = cast(LoanChoiceField, self.fields["loan"])
+        field.queryset = loans
+        self.has_loans = loans.exists()
         if not self.has_loans:
             del self.fields["loan"]
 

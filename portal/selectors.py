@@ -5,8 +5,8 @@ Queries: contact details 1; with the repayment accounts and channels 3; a borrow
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
+from accounts.models import User
 from portal.models import ContactDetails, RepaymentAccount, RepaymentChannel, SupportMessage
 
 MESSAGES_LISTED = 50
@@ -96,13 +96,13 @@ def _message_view(message: SupportMessage) -> MessageView:
     )
 
 
-def borrower_messages(*, user: Any) -> list[MessageView]:
+def borrower_messages(*, user: User) -> list[MessageView]:
     """The account's own messages, newest first (the latest MESSAGES_LISTED). One query."""
     messages = SupportMessage.objects.filter(user=user).select_related("loan")[:MESSAGES_LISTED]
     return [_message_view(m) for m in messages]
 
 
-def borrower_message(*, user: Any, pk: int) -> MessageView | None:
+def borrower_message(*, user: User, pk: int) -> MessageView | None:
     """One of the account's own messages, or None (also for someone else's). One query."""
     message = SupportMessage.objects.filter(user=user, pk=pk).select_related("loan").first()
     return _message_view(message) if message is not None else None

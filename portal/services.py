@@ -8,23 +8,28 @@ language that only says so and links to the message: the answer itself stays beh
 """
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from allauth.utils import build_absolute_uri
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from borrowers.models import BorrowerProfile
+from borrowers.lookups import borrower_preferred_language
 from core.exceptions import ApplicationError
 from core.services import audit_record
 from core.text import forbidden_character
 from notifications.services import email_queue
 from portal.models import SupportMessage
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from borrowers.models import Loan
 
 Status = SupportMessage.Status
 
@@ -43,7 +48,9 @@ NEXT_STATUSES: dict[str, frozenset[str]] = {
 }
 
 
-def support_message_send(*, user: Any, topic: str, body: str, loan: Any = None) -> SupportMessage:
+def support_message_send(
+    *, user: "User", topic: str, body: str, loan: "Loan | None" = None
+) -> SupportMessage:
     """Record a signed-in borrower's message. `loan` must be one of their own (the form offers only
     those; checked again here). Refused past MESSAGES_PER_HOUR in an hour or MESSAGES_PER_DAY in a day."""
     body = body.strip()
@@ -62,7 +69,7 @@ def support_message_send(*, user: Any, topic: str, body: str, loan: Any = None) 
         )
     if loan is not None and getattr(loan.borrower, "user_id", None) != user.pk:
         raise ApplicationError(_("Choose one of your own loans."), code="not_your_loan")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         get_user_model().objects.select_for_update().get(pk=user.pk)  # one send at a time per account
         now = timezone.now()
         recent = SupportMessage.objects.filter(user=user, sent_at__gte=now - timedelta(days=1))
@@ -87,7 +94,9 @@ def support_message_send(*, user: Any, topic: str, body: str, loan: Any = None) 
     return message
 
 
-def _move(*, message_id: int, staff: Any, to: str, reply: str, request: Any = None) -> SupportMessage:
+def _move(
+    *, message_id: int, staff: "User", to: str, reply: str, request: HttpRequest | None = None
+) -> SupportMessage:
     if not staff.has_perm(ANSWER_PERMISSION):
         raise ApplicationError(_("You do not have the right to do that."), code="forbidden")
     reply = reply.strip()
@@ -95,7 +104,7 @@ def _move(*, message_id: int, staff: Any, to: str, reply: str, request: Any = No
         raise ApplicationError(
             _("Keep the answer under %(max)d characters.") % {"max": REPLY_MAX_CHARS}, code="bad_length"
         )
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         message = SupportMessage.objects.select_for_update().get(pk=message_id)
         previous = message.status
         if to not in NEXT_STATUSES[previous]:
@@ -128,15 +137,11 @@ def _move(*, message_id: int, staff: Any, to: str, reply: str, request: Any = No
     return message
 
 
-def _answer_notice_queue(*, message: SupportMessage, request: Any = None) -> None:
+def _answer_notice_queue(*, message: SupportMessage, request: HttpRequest | None = None) -> None:
     """Tell the borrower there is an answer, in their language, with a link to it; sent once the caller's
     transaction commits. Not the answer (nor the topic): whoever reads the mailbox learns no more than that
     the lender wrote back. Without a request (a shell) there is no host, and the link is the path alone."""
-    language = (
-        BorrowerProfile.objects.filter(user_id=message.user_id)
-        .values_list("preferred_language", flat=True)
-        .first()
-    )
+    language = borrower_preferred_language(user_id=message.user_id)
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     with translation.override(language):
@@ -159,14 +164,16 @@ def _answer_notice_queue(*, message: SupportMessage, request: Any = None) -> Non
     email_queue(message=mail, kind="support_message_answered")
 
 
-def support_message_answer(*, message_id: int, staff: Any, reply: str, request: Any = None) -> SupportMessage:
+def support_message_answer(
+    *, message_id: int, staff: "User", reply: str, request: HttpRequest | None = None
+) -> SupportMessage:
     """Support answers an open message; the borrower reads the answer on their messages page, and gets a
     mail that says so."""
     return _move(message_id=message_id, staff=staff, to=Status.ANSWERED, reply=reply, request=request)
 
 
 def support_message_close(
-    *, message_id: int, staff: Any, reply: str = "", request: Any = None
+    *, message_id: int, staff: "User", reply: str = "", request: HttpRequest | None = None
 ) -> SupportMessage:
     """Support closes a message (answered, or needing no answer); a closed message stays closed. An answer
     given with it is shown to the borrower too, and mailed about like an answer."""

@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
+from borrowers.lookups import borrower_loans_to_choose
 from borrowers.selectors import borrower_loan_cards
 from core.business_date import business_date_today
 from core.exceptions import ApplicationError
@@ -24,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     cards = borrower_loan_cards(user=request.user, today=business_date_today())
     recommendations = learning_recommendations(user=request.user, cards=cards)
     return render(request, "portal/dashboard.html", {"cards": cards, "recommendations": recommendations})
@@ -41,13 +43,14 @@ def help_page(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def help_messages(request: HttpRequest) -> HttpResponse:
+def help_messages(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The form to write to staff (prefilled from ?topic=…&loan=…, e.g. by the overdue banner) and the
     borrower's own messages with their status."""
+    loans = borrower_loans_to_choose(user=request.user)
     if request.method == "POST":
-        form = SupportMessageForm(request.POST, user=request.user)
+        form = SupportMessageForm(request.POST, loans=loans)
     else:
-        form = SupportMessageForm(user=request.user, initial=_prefill(request))
+        form = SupportMessageForm(loans=loans, initial=_prefill(request))
     if form.is_bound and form.is_valid():
         try:
             message = services.support_message_send(
@@ -71,7 +74,7 @@ def help_messages(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def help_message(request: HttpRequest, pk: int) -> HttpResponse:
+def help_message(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = selectors.borrower_message(user=request.user, pk=pk)
     if message is None:
         raise Http404

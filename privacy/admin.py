@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.http import AuthenticatedHttpRequest
 from core.admin import AuditedModelAdmin, ReadOnlyAdminMixin
 from core.exceptions import ApplicationError
 from privacy import services
@@ -103,7 +104,7 @@ class PrivacyRequestAdmin(AuditedModelAdmin[PrivacyRequest], ReadOnlyAdmin):
             *super().get_urls(),
         ]
 
-    def handle_view(self, request: HttpRequest, request_id: int) -> HttpResponse:
+    def handle_view(self, request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
         if not request.user.has_perm(services.HANDLE_PERMISSION):
             raise PermissionDenied
         privacy_request = get_object_or_404(PrivacyRequest.objects.select_related("user"), pk=request_id)

@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 
-from borrowers.models import BorrowerProfile
+from accounts.models import User
+from borrowers.lookups import borrower_phone_masked
 from privacy.models import ConsentRecord, PrivacyRequest
 
 RECENT_REQUESTS = 20
@@ -65,9 +65,9 @@ def _request_view(row: PrivacyRequest) -> RequestView:
     )
 
 
-def privacy_overview(*, user: Any) -> PrivacyOverview:
-    """Three queries: the profile, the consent history, the recent requests."""
-    profile = BorrowerProfile.objects.filter(user=user).only("phone").first()
+def privacy_overview(*, user: User) -> PrivacyOverview:
+    """Three queries: the profile (borrowers'), the consent history, the recent requests."""
+    phone = borrower_phone_masked(user=user)
     history = list(
         ConsentRecord.objects.filter(user=user, purpose=ConsentRecord.Purpose.MARKETING).order_by(
             "-recorded_at", "-id"
@@ -79,7 +79,7 @@ def privacy_overview(*, user: Any) -> PrivacyOverview:
     ]
     return PrivacyOverview(
         email=user.email,
-        phone_masked=profile.phone_masked if profile is not None else None,
+        phone_masked=phone,
         marketing_granted=bool(history) and history[0].granted,
         consent_history=tuple(
             ConsentView(
@@ -96,7 +96,7 @@ def privacy_overview(*, user: Any) -> PrivacyOverview:
     )
 
 
-def borrower_privacy_request(*, user: Any, pk: int) -> RequestView | None:
+def borrower_privacy_request(*, user: User, pk: int) -> RequestView | None:
     """One of the borrower's own requests; None for anyone else's (the view answers 404)."""
     row = PrivacyRequest.objects.filter(user=user, pk=pk).first()
     return _request_view(row) if row is not None else None

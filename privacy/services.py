@@ -12,8 +12,7 @@ applies, keeping the old and new values in the audit trail (they also go back to
 """
 
 import re
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -21,12 +20,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from borrowers.models import BorrowerProfile
+from accounts.models import User
+from borrowers import personal_data as loan_data
 from core.exceptions import ApplicationError
 from core.http import client_ip
 from core.services import audit_record
-from core.text import CONTROL_CHARACTERS_MESSAGE, forbidden_character, phone_masked
+from core.text import CONTROL_CHARACTERS_MESSAGE, forbidden_character
 from privacy.models import ConsentRecord, PrivacyRequest
+from privacy.services_deletion import account_delete
 
 Kind = PrivacyRequest.Kind
 Status = PrivacyRequest.Status
@@ -38,18 +39,18 @@ NOTE_MAX_CHARS = 500
 REASON_MIN_CHARS = 5
 
 
-def request_deadline(received_at: Any) -> Any:
+def request_deadline(received_at: datetime) -> datetime:
     return received_at + timedelta(days=settings.PRIVACY_REQUEST_DEADLINE_DAYS)
 
 
-def _new_request(*, user: Any, kind: str, details: dict[str, str] | None = None) -> PrivacyRequest:
+def _new_request(*, user: User, kind: str, details: dict[str, str] | None = None) -> PrivacyRequest:
     now = timezone.now()
     return PrivacyRequest.objects.create(
         user=user, kind=kind, received_at=now, deadline=request_deadline(now), details=details or {}
     )
 
 
-def _refuse_if_one_is_open(*, user: Any, kind: str) -> None:
+def _refuse_if_one_is_open(*, user: User, kind: str) -> None:
     if PrivacyRequest.objects.filter(user=user, kind=kind, status=Status.RECEIVED).exists():
         raise ApplicationError(
             _("We already have a request like this from you and are working on it."), code="already_open"
@@ -65,8 +66,8 @@ def _clean_text(value: str, *, max_chars: int) -> str:
     return value
 
 
-@transaction.atomic
-def export_record(*, user: Any, request: HttpRequest | None = None) -> PrivacyRequest:
+@transaction.atomic(durable=True)
+def export_record(*, user: User, request: HttpRequest | None = None) -> PrivacyRequest:
     """Record that the borrower took a copy of their data (answered at once, so it is done on receipt).
     Refused past PRIVACY_EXPORTS_PER_DAY in 24 hours: each copy reads everything about them."""
     since = timezone.now() - timedelta(days=1)
@@ -86,9 +87,9 @@ def export_record(*, user: Any, request: HttpRequest | None = None) -> PrivacyRe
     return privacy_request
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def correction_request_file(
-    *, user: Any, phone: str = "", note: str = "", request: HttpRequest | None = None
+    *, user: User, phone: str = "", note: str = "", request: HttpRequest | None = None
 ) -> PrivacyRequest:
     """A borrower asks us to correct what the lender holds about them: a new mobile number and/or a
     note saying what else is wrong (their name's spelling, their date of birth…)."""
@@ -113,8 +114,8 @@ def correction_request_file(
     return privacy_request
 
 
-@transaction.atomic
-def deletion_request_file(*, user: Any, request: HttpRequest | None = None) -> PrivacyRequest:
+@transaction.atomic(durable=True)
+def deletion_request_file(*, user: User, request: HttpRequest | None = None) -> PrivacyRequest:
     """A borrower asks us to close their account and delete their personal data."""
     _refuse_if_one_is_open(user=user, kind=Kind.DELETION)
     privacy_request = _new_request(user=user, kind=Kind.DELETION)
@@ -122,7 +123,7 @@ def deletion_request_file(*, user: Any, request: HttpRequest | None = None) -> P
     return privacy_request
 
 
-def _locked_open_request(*, request_id: int, staff: Any) -> PrivacyRequest:
+def _locked_open_request(*, request_id: int, staff: User) -> PrivacyRequest:
     if not staff.has_perm(HANDLE_PERMISSION):
         raise ApplicationError(_("You may not handle privacy requests."), code="forbidden")
     privacy_request = PrivacyRequest.objects.select_for_update().select_related("user").get(pk=request_id)
@@ -131,7 +132,7 @@ def _locked_open_request(*, request_id: int, staff: Any) -> PrivacyRequest:
     return privacy_request
 
 
-def _close(privacy_request: PrivacyRequest, *, status: str, staff: Any, outcome: str) -> None:
+def _close(privacy_request: PrivacyRequest, *, status: str, staff: User, outcome: str) -> None:
     privacy_request.status = status
     privacy_request.handled_by = staff
     privacy_request.handled_at = timezone.now()
@@ -139,9 +140,9 @@ def _close(privacy_request: PrivacyRequest, *, status: str, staff: Any, outcome:
     privacy_request.save(update_fields=["status", "handled_by", "handled_at", "outcome"])
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def request_refuse(
-    *, request_id: int, staff: Any, reason: str, request: HttpRequest | None = None
+    *, request_id: int, staff: User, reason: str, request: HttpRequest | None = None
 ) -> PrivacyRequest:
     """Staff refuse a request, saying why (the borrower reads the reason on their privacy page)."""
     reason = _clean_text(reason, max_chars=NOTE_MAX_CHARS)
@@ -155,13 +156,11 @@ def request_refuse(
     return privacy_request
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def request_carry_out(
-    *, request_id: int, staff: Any, note: str = "", request: HttpRequest | None = None
+    *, request_id: int, staff: User, note: str = "", request: HttpRequest | None = None
 ) -> PrivacyRequest:
     """Staff carry out a correction or a deletion request."""
-    from privacy.services_deletion import account_delete
-
     note = _clean_text(note, max_chars=NOTE_MAX_CHARS)
     privacy_request = _locked_open_request(request_id=request_id, staff=staff)
     if privacy_request.kind == Kind.CORRECTION:
@@ -177,42 +176,39 @@ def request_carry_out(
     return privacy_request
 
 
-def _correction_apply(privacy_request: PrivacyRequest, *, staff: Any, request: HttpRequest | None) -> None:
-    """A new phone number is written to the borrower profile; a note is for staff to act on by hand
-    (in the core system), so it changes nothing here."""
+def _correction_apply(privacy_request: PrivacyRequest, *, staff: User, request: HttpRequest | None) -> None:
+    """A new phone number is written to the borrower profile (borrowers.personal_data, which audits it);
+    a note is for staff to act on by hand (in the core system), so it changes nothing here."""
     phone = privacy_request.details.get("phone", "")
     if not phone:
         return
-    profile = BorrowerProfile.objects.select_for_update().filter(user=privacy_request.user).first()
-    if profile is None:
+    corrected = loan_data.profile_phone_correct(
+        user=privacy_request.user,
+        phone=phone,
+        staff=staff,
+        privacy_request_id=privacy_request.pk,
+        request=request,
+    )
+    if corrected is None:
         raise ApplicationError(
             _("This account has no linked loan, so there is no phone number of theirs to correct."),
             code="no_profile",
         )
     # Once applied, the request keeps both numbers masked only: the profile holds the full one, and staff
     # reading the request (or the append-only audit trail) never see a full number.
-    before_masked = profile.phone_masked
+    before_masked, after_masked = corrected
     privacy_request.details = {
         **privacy_request.details,
-        "phone": phone_masked(phone),
+        "phone": after_masked,
         "phone_before": before_masked,
     }
     privacy_request.save(update_fields=["details"])
-    profile.phone = phone
-    profile.save(update_fields=["phone"])
-    audit_record(
-        action="borrower.phone_corrected",
-        actor=staff,
-        target=profile,
-        data={"before": before_masked, "after": profile.phone_masked, "privacy_request": privacy_request.pk},
-        request=request,
-    )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def consent_set(
     *,
-    user: Any,
+    user: User,
     granted: bool,
     purpose: str = ConsentRecord.Purpose.MARKETING,
     request: HttpRequest | None = None,

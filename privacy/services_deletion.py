@@ -14,30 +14,33 @@ What happens to each piece of a deleted account's data, and why:
   PRIVACY_RETENTION_YEARS after the last loan is settled (settings.PRIVACY_RETENTION_BASIS), then the
   profile is anonymised by `retention_holds_release` (beat runs it nightly). Ledger rows are never
   touched: their amounts carry no personal data, and `manage.py reconcile` must stay green.
+
+Each app erases its own rows in its `personal_data` module; this one decides what happens, in which
+order, and keeps privacy's own records (the hold, the consent, the other requests).
 """
 
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING
 
-from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
-from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Max, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.models import SignInDevice
-from borrowers.models import BorrowerProfile, Budget, LedgerEntry, LinkAttempt, Loan
+from accounts import personal_data as account_data
+from accounts.models import User
+from borrowers import personal_data as loan_data
+from budget import personal_data as budget_data
 from core.services import audit_record
-from education.models import LessonProgress, QuizAttempt, ReviewItem
-from notifications.models import OutboundEmail
-from portal.models import SupportMessage
+from education import personal_data as learning_data
+from notifications import personal_data as mail_data
+from portal import personal_data as message_data
 from privacy.models import ConsentRecord, PrivacyRequest, RetentionHold
 
-ERASED_TEXT = "—"  # what an erased message text reads (the column may not be empty once answered)
+if TYPE_CHECKING:
+    from borrowers.models import BorrowerProfile
+
 ANONYMISED_NAME = "已匿名"
 
 
@@ -53,54 +56,30 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def retention_until_for(*, profile: BorrowerProfile, floor: datetime) -> datetime | None:
+def retention_until_for(*, profile: "BorrowerProfile", floor: datetime) -> datetime | None:
     """The end of the legal hold: PRIVACY_RETENTION_YEARS after the last loan was settled (its last
     ledger entry), but never before `floor`; None while a loan is still open."""
-    if Loan.objects.filter(borrower=profile, status=Loan.Status.ACTIVE).exists():
+    if loan_data.profile_has_open_loan(profile=profile):
         return None
-    last = LedgerEntry.objects.filter(loan__borrower=profile).aggregate(last=Max("business_date"))["last"]
+    last = loan_data.profile_last_ledger_date(profile=profile)
     if last is None:
         return floor
     end = timezone.make_aware(datetime.combine(_add_years(last, settings.PRIVACY_RETENTION_YEARS), time.min))
     return max(floor, end)
 
 
-def _sessions_end(user: Any) -> int:
-    sessions = list(UserSession.objects.filter(user=user))
-    for session in sessions:
-        session.end()
-    return len(sessions)
-
-
-def _mail_log_erase(email: str) -> int:
-    """The mails to this address: recipients and contents erased; a queued one is never sent."""
-    mails = OutboundEmail.objects.filter(to__icontains=email)
-    erased = {"to": [], "subject": "", "body_text": "", "body_html": ""}
-    queued = mails.filter(status=OutboundEmail.Status.QUEUED).update(
-        **erased, status=OutboundEmail.Status.FAILED, last_error="erased: account deleted"
-    )
-    return queued + mails.exclude(status=OutboundEmail.Status.QUEUED).update(**erased)
-
-
-def account_delete(*, user: Any, privacy_request: PrivacyRequest, staff: Any = None) -> str:
+def account_delete(*, user: User, privacy_request: PrivacyRequest, staff: User | None = None) -> str:
     """Close the account and delete or anonymise its personal data (see the module docstring). Runs
     inside request_carry_out's transaction; returns the outcome staff and the record read."""
     now = timezone.now()
     email = user.email
     counts = {
-        "sessions": _sessions_end(user),
-        "factors": Authenticator.objects.filter(user=user).delete()[0],
-        "sign_in_devices": SignInDevice.objects.filter(user=user).delete()[0],
-        "email_addresses": EmailAddress.objects.filter(user=user).delete()[0],
-        "budget": Budget.objects.filter(user=user).delete()[0],
-        "lesson_progress": LessonProgress.objects.filter(user=user).delete()[0],
-        "quiz_attempts": QuizAttempt.objects.filter(user=user).delete()[0],
-        "review_items": ReviewItem.objects.filter(user=user).delete()[0],
-        "link_attempts": LinkAttempt.objects.filter(user=user).delete()[0],
-        "support_messages": SupportMessage.objects.filter(user=user).update(
-            body=ERASED_TEXT, reply=Case(When(reply="", then=Value("")), default=Value(ERASED_TEXT))
-        ),
-        "mails": _mail_log_erase(email),
+        **account_data.erase(user=user),
+        **budget_data.erase(user=user),
+        **learning_data.erase(user=user),
+        **loan_data.erase(user=user),
+        **message_data.erase(user=user),
+        **mail_data.erase(email=email),
         # Other requests still open die with the account, and what they held with them (a correction
         # would otherwise still offer to write its phone number onto the retained profile).
         "other_requests_closed": PrivacyRequest.objects.filter(
@@ -115,12 +94,7 @@ def account_delete(*, user: Any, privacy_request: PrivacyRequest, staff: Any = N
             outcome=str(_("Closed with the account.")),
         ),
     }
-    user.email = deleted_email(user.pk)
-    user.first_name = ""
-    user.last_name = ""
-    user.is_active = False
-    user.set_unusable_password()
-    user.save(update_fields=["email", "first_name", "last_name", "is_active", "password"])
+    account_data.account_close(user=user, email=deleted_email(user.pk))
 
     latest = ConsentRecord.objects.filter(user=user).order_by("-recorded_at", "-id").first()
     if latest is not None and latest.granted:
@@ -132,7 +106,7 @@ def account_delete(*, user: Any, privacy_request: PrivacyRequest, staff: Any = N
             source=ConsentRecord.Source.ACCOUNT_DELETION,
         )
 
-    profile = BorrowerProfile.objects.select_for_update().filter(user=user).first()
+    profile = loan_data.profile_to_hold(user=user)
     until = None
     if profile is not None:
         until = retention_until_for(profile=profile, floor=now)
@@ -162,25 +136,11 @@ def account_delete(*, user: Any, privacy_request: PrivacyRequest, staff: Any = N
     ) % {"date": date_format(timezone.localdate(until), "DATE_FORMAT")}
 
 
-def profile_anonymise(*, profile: BorrowerProfile) -> None:
-    """Remove what identifies the person from a profile whose hold has ended. Loans, instalments,
-    payments and ledger entries stay as they are: they carry amounts and dates, not the person."""
-    profile.full_name = ANONYMISED_NAME
-    profile.phone = ""
-    profile.national_id_hash = ""
-    profile.national_id_last4 = ""
-    profile.date_of_birth = None
-    profile.customer_number = f"ANON-{profile.pk}"
-    profile.save(
-        update_fields=[
-            "full_name",
-            "phone",
-            "national_id_hash",
-            "national_id_last4",
-            "date_of_birth",
-            "customer_number",
-        ]
-    )
+def profile_anonymise(*, profile: "BorrowerProfile") -> None:
+    """Remove what identifies the person from a profile whose hold has ended (borrowers.personal_data
+    says which fields), and what privacy's own records kept of it. Loans, instalments, payments and
+    ledger entries stay as they are."""
+    loan_data.profile_anonymise(profile=profile, name=ANONYMISED_NAME)
     if profile.user_id is not None:
         # A correction request kept the old and new phone numbers.
         PrivacyRequest.objects.filter(user_id=profile.user_id).exclude(details={}).update(details={})
@@ -194,7 +154,7 @@ def retention_holds_release(*, now: datetime | None = None) -> int:
     released = 0
     hold_ids = list(RetentionHold.objects.filter(anonymised_at__isnull=True).values_list("pk", flat=True))
     for hold_id in hold_ids:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             hold = RetentionHold.objects.select_for_update().select_related("profile").get(pk=hold_id)
             if hold.anonymised_at is not None:
                 continue

@@ -4,20 +4,23 @@ deletion, and marketing consent. Every form is a plain POST that redirects (work
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from core.exceptions import ApplicationError
 from privacy import export, selectors, services
 from privacy.forms import ConsentForm, CorrectionForm, DeletionForm
 from privacy.models import PrivacyRequest
 
 
-def _page(request: HttpRequest, consent_form: ConsentForm | None = None, status: int = 200) -> HttpResponse:
+def _page(
+    request: AuthenticatedHttpRequest, consent_form: ConsentForm | None = None, status: int = 200
+) -> HttpResponse:
     overview = selectors.privacy_overview(user=request.user)
     if consent_form is None:
         consent_form = ConsentForm(initial={"marketing": "yes" if overview.marketing_granted else "no"})
@@ -27,13 +30,13 @@ def _page(request: HttpRequest, consent_form: ConsentForm | None = None, status:
 
 @require_GET
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _page(request)
 
 
 @require_POST
 @login_required
-def export_download(request: HttpRequest) -> HttpResponse:
+def export_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         services.export_record(user=request.user, request=request)
     except ApplicationError as error:
@@ -48,7 +51,7 @@ def export_download(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def consent(request: HttpRequest) -> HttpResponse:
+def consent(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ConsentForm(request.POST)
     if not form.is_valid():
         return _page(request, consent_form=form, status=400)
@@ -69,7 +72,7 @@ def consent(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def correct(request: HttpRequest) -> HttpResponse:
+def correct(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CorrectionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,7 +96,7 @@ def correct(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 @reauthentication_required  # type: ignore[untyped-decorator]
-def delete(request: HttpRequest) -> HttpResponse:
+def delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Asking to close the account. The sign-in must be recent (allauth asks for the password again)."""
     form = DeletionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -118,7 +121,7 @@ def delete(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     privacy_request = selectors.borrower_privacy_request(user=request.user, pk=pk)
     if privacy_request is None:
         raise Http404

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.enrolment import enrolment_required, grant_issue, is_staff
 from accounts.models import User
-from notifications.models import email_masked
+from core.text import email_masked
 
 
 class Command(BaseCommand):

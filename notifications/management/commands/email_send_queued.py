@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from notifications.services import email_requeue_stale
+from notifications.tasks import email_requeue_stale
 
 
 class Command(BaseCommand):
