@@ -13,32 +13,24 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import User
+from accounts.http import AuthenticatedHtmxRequest
 from borrowers import selectors, services
 from borrowers.forms import LoanLinkForm, PayOnForm
 from core.business_date import business_date_today
 from core.exceptions import ApplicationError
 from core.htmx import render_page
-from core.http import HtmxHttpRequest
-
-
-class SignedInRequest(HtmxHttpRequest):
-    """A request that has passed login_required (for type checking): its user is an account, never
-    anonymous."""
-
-    user: User
 
 
 @require_GET
 @login_required
-def loan_list(request: SignedInRequest) -> HttpResponse:
+def loan_list(request: AuthenticatedHtmxRequest) -> HttpResponse:
     cards = selectors.borrower_loan_cards(user=request.user, today=business_date_today())
     return render(request, "borrowers/loan_list.html", {"cards": cards})
 
 
 @require_GET
 @login_required
-def loan_detail(request: SignedInRequest, reference: str) -> HttpResponse:
+def loan_detail(request: AuthenticatedHtmxRequest, reference: str) -> HttpResponse:
     today = business_date_today()
     loan = selectors.borrower_loan(user=request.user, reference=reference)
     if loan is None:
@@ -58,7 +50,7 @@ def loan_detail(request: SignedInRequest, reference: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def loan_settlement(request: SignedInRequest, reference: str) -> HttpResponse:
+def loan_settlement(request: AuthenticatedHtmxRequest, reference: str) -> HttpResponse:
     settlement = selectors.borrower_settlement(user=request.user, reference=reference)
     if settlement is None:
         raise Http404
@@ -68,7 +60,7 @@ def loan_settlement(request: SignedInRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def loan_link(request: SignedInRequest) -> HttpResponse:
+def loan_link(request: AuthenticatedHtmxRequest) -> HttpResponse:
     form = LoanLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -63,6 +63,9 @@ def budget_save(*, user: User, lines: Sequence[BudgetLineInput]) -> Budget:
     Lines with neither an amount nor a note are not kept (a missing line reads as zero). A bad line
     (unknown or repeated category, an amount outside ¥0–BORROWER_AMOUNT_MAX or in fractions of a fen, a note
     over NOTE_MAX_LENGTH characters) refuses the whole save with ApplicationError, and nothing changes.
+
+    Not durable on purpose: a hardship application saves its income & expenditure statement back to the
+    budget inside its own transaction (issue 12), so this must be able to run inside a caller's.
     """
     kept = _checked(lines)
     now = timezone.now()

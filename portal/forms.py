@@ -20,8 +20,8 @@ class LoanChoiceField(forms.ModelChoiceField["Loan"]):
 
 class SupportMessageForm(forms.Form):
     """A message to staff. The loan is chosen by its reference among the account's own loans only
-    (`loans`, from borrowers.lookups: the view passes them), so another borrower's reference is refused
-    like any unknown one."""
+    (`loans`, from borrowers.selectors.lookups: the view passes them), so another borrower's reference
+    is refused like any unknown one."""
 
     topic = forms.ChoiceField(
         label=_("Topic"),

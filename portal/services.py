@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from borrowers.lookups import borrower_preferred_language
+from borrowers.selectors.lookups import borrower_preferred_language
 from core.exceptions import ApplicationError
 from core.services import audit_record
 from core.text import forbidden_character

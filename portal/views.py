@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
-from borrowers.lookups import borrower_loans_to_choose
 from borrowers.selectors import borrower_loan_cards
+from borrowers.selectors.lookups import borrower_loans_to_choose
 from core.business_date import business_date_today
 from core.exceptions import ApplicationError
 from education.selectors import learning_recommendations

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.conf import settings
 
 from accounts.models import User
-from borrowers.lookups import borrower_phone_masked
+from borrowers.selectors.lookups import borrower_phone_masked
 from privacy.models import ConsentRecord, PrivacyRequest
 
 RECENT_REQUESTS = 20

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 import loanmath
-from accounts.models import User
+from accounts.http import AuthenticatedHtmxRequest
 from core.business_date import business_date_today
 from core.exceptions import ApplicationError
 from core.htmx import render_page
@@ -24,13 +24,6 @@ COMPARE_PREFIXES = ("p1", "p2", "p3")
 COMPARE_DEFAULTS = {"p1-months": "12", "p2-months": "24"}
 
 logger = logging.getLogger(__name__)
-
-
-class SignedInRequest(HtmxHttpRequest):
-    """A request that has passed login_required (for type checking): its user is an account, never
-    anonymous."""
-
-    user: User
 
 
 def _export(
@@ -154,7 +147,7 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def my_loans(request: SignedInRequest) -> HttpResponse:
+def my_loans(request: AuthenticatedHtmxRequest) -> HttpResponse:
     """All the borrower's loans together, from where each stands today: what is overdue first, then a
     monthly budget over their own due dates, and which loan to clear first. ``format=csv``/``json``
     exports the chosen plan (with the regular payments as the budget if none is given)."""

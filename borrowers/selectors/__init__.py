@@ -3,8 +3,9 @@
 Every figure a borrower sees is computed here (or in loanmath), never in a template. Each read has two
 steps: `loans` fetches a borrower's loans as frozen plain data (`LoanInfo`, `LoanBundle`), and the other
 modules are pure functions over that data: `cards` (a loan's card), `detail` and `charges` (its page),
-`settlement` (a paid-off loan's confirmation), `debts` (the planner's view). Everything hands out frozen
-dataclasses; no model leaves this package.
+`settlement` (a paid-off loan's confirmation), `debts` (the planner's view); `lookups` holds the
+small one-query reads other apps need (a phone number masked, a preferred language). Everything hands
+out frozen dataclasses; no model leaves this package (but for the loans a form offers, see `lookups`).
 """
 
 from borrowers.selectors.cards import LoanCard, MilestoneView, borrower_loan_cards

@@ -1,6 +1,8 @@
 """Small reads of a borrower's own data that other apps need, so they never import borrowers.models.
 
-To be merged into borrowers.selectors (issue 10 left that file to its own helper). Each is one query.
+Each is one query. The one that hands out a QuerySet, not plain data, does so on purpose: a form's
+ModelChoiceField needs it to offer and then check the borrower's own loans (a support message keeps a
+foreign key to the loan it is about).
 """
 
 from typing import TYPE_CHECKING
