@@ -119,7 +119,7 @@ class BudgetForm(forms.Form):
         for section, categories in BUDGET_SECTION_CATEGORIES.items():
             for category in categories:
                 field = MonthlyAmountField(label=BudgetCategory(category).label)
-                described_by = [f"id_{category}-errors"]
+                described_by = [f"id_{category}_errors"]
                 if section == BudgetSection.FLEXIBLE and category in guidelines:
                     described_by.insert(0, f"id_{category}-guideline")
                 if category == BudgetCategory.LOANS_WITH_US and loan_repayments is not None:
@@ -137,7 +137,7 @@ class BudgetForm(forms.Form):
                             % {"max": NOTE_MAX_LENGTH}
                         },
                     )
-                    note.widget.attrs["aria-describedby"] = f"id_{category}_note-errors"
+                    note.widget.attrs["aria-describedby"] = f"id_{category}_note_errors"
                     self.fields[note_field_name(category)] = note
 
     def sections(self) -> list[FormSection]:

@@ -24,7 +24,7 @@ def service_line(context: template.Context) -> selectors.ServiceLine | None:
     return line
 
 
-@register.inclusion_tag("portal/help_contact.html", takes_context=True)
+@register.inclusion_tag("portal/_help_contact.html", takes_context=True)
 def contact_us(context: template.Context, topic: str = "", loan: str = "") -> dict[str, Any]:
     """The phone with its hours and the way to write to us, prefilled with `topic` and `loan` if given."""
     return {

@@ -145,7 +145,7 @@ def test_a_live_update_returns_only_the_results_and_the_field_notes(english: Cli
     assert '<section id="budget-results"' in page
     assert '<p id="budget-bar-text" class="budget-bar__text" hx-swap-oob="true">' in page
     assert "budget-bar__text--shortfall" not in page
-    assert 'id="id_food-errors" class="budget-field__errors" hx-swap-oob="true"' in page
+    assert 'id="id_food_errors" class="field__errors" hx-swap-oob="true"' in page
     assert '<dd id="surplus">¥690.33</dd>' in page
 
 
@@ -187,8 +187,8 @@ def test_bad_input_gets_a_message_beside_the_field_and_saves_nothing(client: Cli
 
         page = response.content.decode()
         assert response.status_code == 200
-        assert 'id="id_food-errors"' in page
-        errors = page.split('id="id_food-errors"', 1)[1].split("</div>", 1)[0]
+        assert 'id="id_food_errors"' in page
+        errors = page.split('id="id_food_errors"', 1)[1].split("</div>", 1)[0]
         assert 'class="errorlist"' in errors
         assert 'id="total-income"' not in page  # no results from a form with a mistake
     assert lines_of(user) == {"salary": Decimal("5000.00")}

@@ -39,7 +39,7 @@ def test_a_visitor_types_a_budget_and_sees_the_results_change_in_place(page) -> 
     assert page.locator("#id_food-guideline.budget-field__guideline--above").count() == 0
 
     type_amount(page, "food", "-5")
-    page.wait_for_function("() => document.querySelector('#id_food-errors .errorlist') !== null")
+    page.wait_for_function("() => document.querySelector('#id_food_errors .errorlist') !== null")
     assert page.locator("#total-income").count() == 0
 
     assert page.evaluate("window.__notReloaded") is True  # swapped in place, no page load
