@@ -4,7 +4,7 @@ from typing import Any
 
 from allauth.usersessions.models import UserSession
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.enrolment import TOKEN_PARAMETER, enrolment_required, enrolment_unlocked, grant_redeem
-from core.http import client_ip
-from core.markers import needs_staff_two_factor
+from core.http import ResolvedViewMiddleware, client_ip
+from core.markers import in_admin_site, needs_staff_two_factor
 
 
 class SessionActivityMiddleware:
@@ -63,7 +63,7 @@ class SessionActivityMiddleware:
         UserSession.objects.create_from_request(request, user=user, session=session)
 
 
-class StaffMFARequiredMiddleware:
+class StaffMFARequiredMiddleware(ResolvedViewMiddleware):
     """Staff must have TOTP enrolled before any admin or staff page opens, and enrol it only with a link.
 
     The admin holds borrowers' personal and financial data; a stolen staff password alone must not be
@@ -84,12 +84,6 @@ class StaffMFARequiredMiddleware:
     ACTIVATION = "mfa_activate_totp"
     ACCOUNT_CHANGES = frozenset({"account_email", "account_change_password"})
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., HttpResponse], view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
@@ -98,7 +92,7 @@ class StaffMFARequiredMiddleware:
         guarded = (
             view_name == self.ACTIVATION
             or view_name in self.ACCOUNT_CHANGES
-            or (match is not None and admin.site.name in match.namespaces)
+            or in_admin_site(request)
             or needs_staff_two_factor(view_func)
         )
         user = request.user

@@ -104,6 +104,17 @@ class _Checker:
 def reconcile() -> ReconciliationReport:
     """Check every loan against its ledger, in 5 queries whatever the number of loans."""
     kinds = LedgerEntry.Kind
+    # Each of the instalment's running totals (Instalment.LEDGER_TOTALS) as its ledger entries add up to
+    # it, in the order the mismatches are listed: charges by their entries' kind, then payments.
+    from_ledger_totals = {
+        "interest_billed": _sum("interest", filter=Q(kind=kinds.INTEREST_DUE)),
+        "fees_charged": _sum("fees", filter=Q(kind=kinds.LATE_FEE)),
+        "penalty_charged": _sum("penalty", filter=Q(kind=kinds.PENALTY_INTEREST)),
+        "principal_paid": _sum(-F("principal"), filter=Q(kind=kinds.PAYMENT)),
+        "interest_paid": _sum(-F("interest"), filter=Q(kind=kinds.PAYMENT)),
+        "fees_paid": _sum(-F("fees"), filter=Q(kind=kinds.PAYMENT)),
+        "penalty_paid": _sum(-F("penalty"), filter=Q(kind=kinds.PAYMENT)),
+    }
     loans = Loan.objects.order_by("pk").values(
         "pk", "reference", "principal_balance", "interest_balance", "fee_balance", "penalty_balance"
     )
@@ -125,19 +136,7 @@ def reconcile() -> ReconciliationReport:
     instalments_by_loan = _ByLoan(
         _keyed(
             Instalment.objects.order_by("loan_id", "number")
-            .values(
-                "pk",
-                "loan_id",
-                "number",
-                "principal",
-                "interest_billed",
-                "fees_charged",
-                "penalty_charged",
-                "principal_paid",
-                "interest_paid",
-                "fees_paid",
-                "penalty_paid",
-            )
+            .values("pk", "loan_id", "number", "principal", *from_ledger_totals)
             .iterator(chunk_size=FETCH_SIZE)
         )
     )
@@ -146,15 +145,7 @@ def reconcile() -> ReconciliationReport:
             LedgerEntry.objects.filter(instalment__isnull=False)
             .order_by("loan_id", "instalment_id")
             .values("loan_id", "instalment_id")
-            .annotate(
-                interest_billed=_sum("interest", filter=Q(kind=kinds.INTEREST_DUE)),
-                fees_charged=_sum("fees", filter=Q(kind=kinds.LATE_FEE)),
-                penalty_charged=_sum("penalty", filter=Q(kind=kinds.PENALTY_INTEREST)),
-                principal_paid=_sum(-F("principal"), filter=Q(kind=kinds.PAYMENT)),
-                interest_paid=_sum(-F("interest"), filter=Q(kind=kinds.PAYMENT)),
-                fees_paid=_sum(-F("fees"), filter=Q(kind=kinds.PAYMENT)),
-                penalty_paid=_sum(-F("penalty"), filter=Q(kind=kinds.PAYMENT)),
-            )
+            .annotate(**from_ledger_totals)
             .iterator(chunk_size=FETCH_SIZE)
         )
     )
@@ -192,15 +183,7 @@ def reconcile() -> ReconciliationReport:
         ledger_lines = {row["instalment_id"]: row for row in ledger_by_instalment.take(loan["pk"])}
         for instalment in instalments:
             from_ledger = ledger_lines.get(instalment["pk"], {})
-            for cached in (
-                "interest_billed",
-                "fees_charged",
-                "penalty_charged",
-                "principal_paid",
-                "interest_paid",
-                "fees_paid",
-                "penalty_paid",
-            ):
+            for cached in from_ledger_totals:
                 check(
                     _("instalment %(number)d %(field)s") % {"number": instalment["number"], "field": cached},
                     from_ledger.get(cached),

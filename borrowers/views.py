@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -19,6 +19,7 @@ from borrowers.forms import LoanLinkForm, PayOnForm
 from core.business_date import business_date_today
 from core.exceptions import ApplicationError
 from core.htmx import render_page
+from core.http import or_404
 
 
 @require_GET
@@ -32,9 +33,7 @@ def loan_list(request: AuthenticatedHtmxRequest) -> HttpResponse:
 @login_required
 def loan_detail(request: AuthenticatedHtmxRequest, reference: str) -> HttpResponse:
     today = business_date_today()
-    loan = selectors.borrower_loan(user=request.user, reference=reference)
-    if loan is None:
-        raise Http404
+    loan = or_404(selectors.borrower_loan(user=request.user, reference=reference))
     form = PayOnForm(
         request.GET if "pay_on" in request.GET else None,
         earliest=today,
@@ -51,9 +50,7 @@ def loan_detail(request: AuthenticatedHtmxRequest, reference: str) -> HttpRespon
 @require_GET
 @login_required
 def loan_settlement(request: AuthenticatedHtmxRequest, reference: str) -> HttpResponse:
-    settlement = selectors.borrower_settlement(user=request.user, reference=reference)
-    if settlement is None:
-        raise Http404
+    settlement = or_404(selectors.borrower_settlement(user=request.user, reference=reference))
     context = {"settlement": settlement, "issued_on": business_date_today()}
     return render(request, "borrowers/settlement.html", context)
 

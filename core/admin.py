@@ -1,4 +1,6 @@
-"""The base class that makes every staff change leave an audit row (the trail itself: core.admin_audit)."""
+"""The base class that makes every staff change leave an audit row (the trail itself: core.admin_audit),
+and the frame of an admin's pages of its own (`admin_page`, `service_form_page`; the mixins that draw
+them are in core.admin_service)."""
 
 from datetime import date
 from decimal import Decimal
@@ -14,7 +16,7 @@ from django_stubs_ext import StrOrPromise
 from core.admin_readonly import ReadOnlyAdminMixin
 from core.services import audit_record
 
-__all__ = ["AuditedModelAdmin", "ReadOnlyAdminMixin", "service_form_page"]
+__all__ = ["AuditedModelAdmin", "ReadOnlyAdminMixin", "admin_page", "service_form_page"]
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -30,6 +32,28 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def admin_page(
+    model_admin: admin.ModelAdmin[Any],
+    request: HttpRequest,
+    template: str,
+    *,
+    title: StrOrPromise,
+    **context: Any,
+) -> TemplateResponse:
+    """A page of an admin's own beside its list and change form (answer a message, a lesson's versions,
+    a borrower's phone number): the admin's frame (site header, breadcrumbs by `opts`) around `template`."""
+    return TemplateResponse(
+        request,
+        template,
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.model._meta,
+            "title": title,
+            **context,
+        },
+    )
+
+
 def service_form_page(
     model_admin: admin.ModelAdmin[Any],
     request: HttpRequest,
@@ -41,14 +65,9 @@ def service_form_page(
     """The one admin "add" page whose form calls a service instead of saving a model (book a loan,
     record a payment, upload an import, answer a message): admin/service_form.html, the service's
     refusal shown as a non-field error."""
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        "title": title,
-        "form": form,
-        "submit_label": submit_label,
-    }
-    return TemplateResponse(request, "admin/service_form.html", context)
+    return admin_page(
+        model_admin, request, "admin/service_form.html", title=title, form=form, submit_label=submit_label
+    )
 
 
 class AuditedModelAdmin(admin.ModelAdmin[ModelT]):
@@ -152,7 +171,8 @@ class AuditedModelAdmin(admin.ModelAdmin[ModelT]):
 
         return run
 
-    def delete_model(self, request: HttpRequest, obj: ModelT) -> None:
+    def _audit_deleted(self, request: HttpRequest, obj: ModelT) -> None:
+        """The row of an object about to be deleted (it still has its pk to point at)."""
         audit_record(
             action=self._action(type(obj), "deleted"),
             actor=request.user,
@@ -160,6 +180,9 @@ class AuditedModelAdmin(admin.ModelAdmin[ModelT]):
             data=self._describe(obj),
             request=request,
         )
+
+    def delete_model(self, request: HttpRequest, obj: ModelT) -> None:
+        self._audit_deleted(request, obj)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[ModelT]) -> None:
@@ -167,13 +190,7 @@ class AuditedModelAdmin(admin.ModelAdmin[ModelT]):
         # and the deletion must land together.
         with transaction.atomic():
             for obj in queryset:
-                audit_record(
-                    action=self._action(type(obj), "deleted"),
-                    actor=request.user,
-                    target=obj,
-                    data=self._describe(obj),
-                    request=request,
-                )
+                self._audit_deleted(request, obj)
             super().delete_queryset(request, queryset)
 
 

@@ -9,40 +9,30 @@ pattern over 50,000 bytes. Found by tests/security/test_hostile_input.py.
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
+
+from core.http import ResolvedViewMiddleware
+from core.markers import in_admin_site
 
 # Longer than any search or filter value a person types; SQLite refuses LIKE patterns over 50,000 bytes.
 MAX_VALUE_LENGTH = 1000
 
 
-def _in_admin(request: HttpRequest) -> bool:
-    """An admin page, known by its URL namespace once the URL is resolved (not by a path prefix)."""
-    match = getattr(request, "resolver_match", None)
-    return match is not None and admin.site.name in match.namespaces
-
-
-class AdminBadInputMiddleware:
+class AdminBadInputMiddleware(ResolvedViewMiddleware):
     """Read once the URL is resolved (`process_view`), after the staff checks above it in MIDDLEWARE, so a
     staff member who may not open the admin is told that first."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
 
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., HttpResponse], view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
-        if _in_admin(request) and any(
+        if in_admin_site(request) and any(
             len(value) > MAX_VALUE_LENGTH for _key, values in request.GET.lists() for value in values
         ):
             return HttpResponseBadRequest(_("That search or filter is too long."))
         return None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if _in_admin(request) and isinstance(exception, OverflowError):
+        if in_admin_site(request) and isinstance(exception, OverflowError):
             return HttpResponseBadRequest(_("Those filter values are out of range."))
         return None

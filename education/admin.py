@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from core.admin import AuditedModelAdmin
+from core.admin import AuditedModelAdmin, admin_page
 from core.audit_denied import authz_denied_record
 from core.exceptions import ApplicationError
 from education import selectors, services
@@ -186,17 +186,8 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
         return own + super().get_urls()
 
     def _page(self, request: HttpRequest, lesson: Lesson, title: str, **context: Any) -> TemplateResponse:
-        return TemplateResponse(
-            request,
-            context.pop("template"),
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "original": lesson,
-                "lesson": lesson,
-                "title": title,
-                **context,
-            },
+        return admin_page(
+            self, request, context.pop("template"), title=title, original=lesson, lesson=lesson, **context
         )
 
     def workflow_view(self, request: HttpRequest, lesson_id: int) -> HttpResponse:

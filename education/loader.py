@@ -35,12 +35,11 @@ from education.models import (
     Course,
     Lesson,
     LessonTag,
-    LessonVersion,
     Question,
     RecommendationRule,
     Situation,
 )
-from education.services import TEXT_FIELDS, bodies_render
+from education.services import TEXT_FIELDS, bodies_render, lesson_version_create
 
 CURRICULUM_PATH = Path(__file__).resolve().parent / "curriculum" / "curriculum.json"
 LANGUAGE_CODES = ("zh-hans", "en")
@@ -266,15 +265,7 @@ def _lesson_revise(
     lesson.body_markdown = text["body"]
     lesson.body_html = body_html
     latest = max(version.number for version in lesson.versions.all())
-    version = LessonVersion.objects.create(
-        lesson=lesson,
-        number=latest + 1,
-        title=lesson.title,
-        summary=lesson.summary,
-        minutes=lesson.minutes,
-        body_markdown=lesson.body_markdown,
-        note=REVISED_NOTE,
-    )
+    version = lesson_version_create(lesson=lesson, number=latest + 1, note=REVISED_NOTE)
     lesson.published_version = version.number
     lesson.save()
     wanted = _quiz_spec(spec, language)
@@ -318,15 +309,7 @@ def _lesson_create(
         publish_at=now,
         published_version=1,
     )
-    LessonVersion.objects.create(
-        lesson=lesson,
-        number=1,
-        title=lesson.title,
-        summary=lesson.summary,
-        minutes=lesson.minutes,
-        body_markdown=lesson.body_markdown,
-        note=LOADER_NOTE,
-    )
+    lesson_version_create(lesson=lesson, number=1, note=LOADER_NOTE)
     LessonTag.objects.bulk_create(
         LessonTag(lesson=lesson, situation=tag) for tag in dict.fromkeys(spec.get("tags", []))
     )

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from core.htmx import render_page
-from core.http import HtmxHttpRequest
+from core.http import HtmxHttpRequest, or_404
 from core.markers import staff_two_factor_required
 from education import selectors, services
 from education.forms import ANSWER_PREFIX, QuizForm, quiz_rows
@@ -25,9 +25,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def course(request: HttpRequest, course_key: str) -> HttpResponse:
-    item = selectors.course_page(course_key=course_key, user=request.user)
-    if item is None:
-        raise Http404
+    item = or_404(selectors.course_page(course_key=course_key, user=request.user))
     return render(request, "education/course.html", {"course": item})
 
 
@@ -54,14 +52,14 @@ def _answers_shown(request: HttpRequest, course_key: str, lesson_key: str) -> se
 @require_GET
 def lesson(request: HtmxHttpRequest, course_key: str, lesson_key: str) -> HttpResponse:
     shown = _answers_shown(request, course_key, lesson_key)
-    page = selectors.lesson_page(
-        course_key=course_key,
-        lesson_key=lesson_key,
-        user=request.user,
-        lesson_id=shown.lesson_id if shown else None,
+    page = or_404(
+        selectors.lesson_page(
+            course_key=course_key,
+            lesson_key=lesson_key,
+            user=request.user,
+            lesson_id=shown.lesson_id if shown else None,
+        )
     )
-    if page is None:
-        raise Http404
     if isinstance(request.user, User):
         services.lesson_mark_read(
             user=request.user, lesson_id=page.lesson.id, has_quiz=bool(page.quiz.questions)
@@ -87,9 +85,9 @@ def quiz(request: HtmxHttpRequest, course_key: str, lesson_key: str) -> HttpResp
         lesson_id = int(request.POST.get("lesson", ""))
     except ValueError as error:
         raise Http404 from error
-    answered = selectors.quiz_lesson(course_key=course_key, lesson_key=lesson_key, lesson_id=lesson_id)
-    if answered is None:
-        raise Http404
+    answered = or_404(
+        selectors.quiz_lesson(course_key=course_key, lesson_key=lesson_key, lesson_id=lesson_id)
+    )
     form = QuizForm(request.POST, questions=answered.questions)
     result = None
     if form.is_valid():
@@ -108,11 +106,11 @@ def quiz(request: HtmxHttpRequest, course_key: str, lesson_key: str) -> HttpResp
                 request.session[GUEST_QUIZ_SESSION_KEY] = kept
                 shown = GUEST_RESULT
             return redirect(f"{lesson_url}?{urlencode({RESULT_PARAM: shown})}#quiz")
-    page = selectors.lesson_page(
-        course_key=course_key, lesson_key=lesson_key, user=request.user, lesson_id=answered.lesson_id
+    page = or_404(
+        selectors.lesson_page(
+            course_key=course_key, lesson_key=lesson_key, user=request.user, lesson_id=answered.lesson_id
+        )
     )
-    if page is None:
-        raise Http404
     rows = quiz_rows(form, result.answers if result else ())
     context = {"page": page, "form": form, "rows": rows, "result": result}
     return render_page(request, "education/lesson.html", context, partial="quiz" if request.htmx else None)
@@ -133,9 +131,7 @@ def review(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def certificate(request: AuthenticatedHttpRequest, course_key: str) -> HttpResponse:
-    item = selectors.certificate(course_key=course_key, user=request.user)
-    if item is None:
-        raise Http404
+    item = or_404(selectors.certificate(course_key=course_key, user=request.user))
     return render(request, "education/certificate.html", {"certificate": item})
 
 
@@ -146,9 +142,7 @@ def preview(request: AuthenticatedHttpRequest, lesson_id: int) -> HttpResponse:
     # Drafts exist only for staff who may read lessons in the admin; to anyone else there is nothing here.
     if not (request.user.is_staff and request.user.has_perm("education.view_lesson")):
         raise Http404
-    page = selectors.lesson_preview(lesson_id=lesson_id, user=request.user)
-    if page is None:
-        raise Http404
+    page = or_404(selectors.lesson_preview(lesson_id=lesson_id, user=request.user))
     form = QuizForm(initial={"lesson": page.lesson.id}, questions=page.quiz.questions)
     context = {"page": page, "form": form, "rows": quiz_rows(form, ()), "result": None}
     return render(request, "education/lesson.html", context)

@@ -208,28 +208,33 @@ def debts_plan(
     balances = {debt.key: debt.balance for debt in all_debts}
     months: list[DebtMonth] = []
     closes: list[tuple[str, int, date]] = []
+
+    def paid_off() -> DebtPlan:
+        """The plan, once the month just added closed the last debt."""
+        return DebtPlan(
+            strategy=strategy,
+            monthly_budget=monthly_budget,
+            months=tuple(months),
+            closes=tuple(closes),
+            order=payment_order,
+        )
+
     if any(debt.due_now > 0 for debt in all_debts):
         due_now = {debt.key: debt.due_now for debt in all_debts}
         closes.extend((debt.key, 0, start) for debt in all_debts if debt.balance == 0)
         months.append(
-            DebtMonth(
-                month=0,
-                date=start,
-                payments=_every_debt(all_debts, due_now),
-                interest=_every_debt(all_debts, {}),
-                balances=_every_debt(all_debts, balances),
-                total_paid=sum(due_now.values(), ZERO),
+            _debt_month(
+                all_debts,
+                0,
+                start,
+                paid=due_now,
+                interest={},
+                balances=balances,
                 due_dates=tuple((debt.key, start) for debt in all_debts),
             )
         )
         if len(closes) == len(all_debts):
-            return DebtPlan(
-                strategy=strategy,
-                monthly_budget=monthly_budget,
-                months=tuple(months),
-                closes=tuple(closes),
-                order=payment_order,
-            )
+            return paid_off()
     for number in range(1, DEBT_PLAN_MAX_MONTHS + 1):
         open_debts = [debt for debt in all_debts if balances[debt.key] > 0]
         due = {debt.key: debt.due_date(start, number) for debt in open_debts}
@@ -253,24 +258,18 @@ def debts_plan(
             if balances[debt.key] == 0:
                 closes.append((debt.key, number, due[debt.key]))
         months.append(
-            DebtMonth(
-                month=number,
-                date=on,
-                payments=_every_debt(all_debts, paid),
-                interest=_every_debt(all_debts, interest),
-                balances=_every_debt(all_debts, balances),
-                total_paid=sum(paid.values(), ZERO),
-                due_dates=tuple((key, when) for key, when in due.items()),
+            _debt_month(
+                all_debts,
+                number,
+                on,
+                paid=paid,
+                interest=interest,
+                balances=balances,
+                due_dates=tuple(due.items()),
             )
         )
         if len(closes) == len(all_debts):
-            return DebtPlan(
-                strategy=strategy,
-                monthly_budget=monthly_budget,
-                months=tuple(months),
-                closes=tuple(closes),
-                order=payment_order,
-            )
+            return paid_off()
     still_owed = sum(balances.values(), ZERO)
     raise InvalidInputError(
         f"a monthly budget of {monthly_budget} does not pay these debts off within {DEBT_PLAN_MAX_MONTHS}"
@@ -338,6 +337,29 @@ def _payment_order(debts: tuple[Debt, ...], strategy: Strategy, order: Sequence[
     if sorted(order) != keys:
         raise InvalidInputError(f"order must name every debt's key exactly once ({keys}), got {list(order)}")
     return tuple(order)
+
+
+def _debt_month(
+    debts: tuple[Debt, ...],
+    number: int,
+    on: date,
+    *,
+    paid: dict[str, Decimal],
+    interest: dict[str, Decimal],
+    balances: dict[str, Decimal],
+    due_dates: tuple[tuple[str, date], ...],
+) -> DebtMonth:
+    """One month of the plan, every debt in it (0.00 for those paid off): month 0 (what is due now) and
+    each month after it alike."""
+    return DebtMonth(
+        month=number,
+        date=on,
+        payments=_every_debt(debts, paid),
+        interest=_every_debt(debts, interest),
+        balances=_every_debt(debts, balances),
+        total_paid=sum(paid.values(), ZERO),
+        due_dates=due_dates,
+    )
 
 
 def _every_debt(debts: Iterable[Debt], amounts: dict[str, Decimal]) -> tuple[tuple[str, Decimal], ...]:

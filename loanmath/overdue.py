@@ -145,6 +145,13 @@ def late_fee(*, overdue_amount: Decimal, policy: OverduePolicy) -> Decimal:
         return quantize(policy.late_fee_flat + overdue_amount * policy.late_fee_rate)
 
 
+def _pro_rata(amount: Decimal, annual_rate: Decimal, days: int, day_count: DayCount) -> Decimal:
+    """amount * annual_rate * days / days_in_year, rounded half up to the cent once: the penalty interest
+    of a period and the cost cap by a day are both a yearly rate for so many days of the product's year."""
+    with calculation_context():
+        return quantize(amount * annual_rate * days / day_count.days_in_year)
+
+
 def penalty_interest(*, overdue_principal: Decimal, start: date, end: date, policy: OverduePolicy) -> Decimal:
     """Penalty interest for the days after ``start`` up to and including ``end``.
 
@@ -160,8 +167,7 @@ def penalty_interest(*, overdue_principal: Decimal, start: date, end: date, poli
     days = days_between(start, end)
     if days < 0:
         raise InvalidInputError(f"penalty period ends ({end}) before it starts ({start})")
-    with calculation_context():
-        return quantize(overdue_principal * policy.penalty_rate * days / policy.day_count.days_in_year)
+    return _pro_rata(overdue_principal, policy.penalty_rate, days, policy.day_count)
 
 
 def cost_cap(*, principal: Decimal, disbursed_on: date, on: date, policy: OverduePolicy) -> Decimal:
@@ -189,8 +195,7 @@ def cost_cap(*, principal: Decimal, disbursed_on: date, on: date, policy: Overdu
     days = days_between(disbursed_on, on)
     if days < 0:
         raise InvalidInputError(f"the cost cap starts on the disbursement date {disbursed_on}, not {on}")
-    with calculation_context():
-        return quantize(principal * policy.annual_cost_cap * days / policy.day_count.days_in_year)
+    return _pro_rata(principal, policy.annual_cost_cap, days, policy.day_count)
 
 
 def cost_cap_headroom(

@@ -38,33 +38,11 @@ from decimal import Decimal
 from loanmath.apr import apr_from_periodic_flows
 from loanmath.errors import InvalidInputError, NoIrrSolutionError
 from loanmath.money import ZERO
-from loanmath.plan_input import (
-    PLAN_MAX_ANNUAL_RATE,
-    PLAN_MAX_MONTHLY_FEE_RATE,
-    PLAN_MAX_MONTHS,
-    PLAN_MAX_PRINCIPAL,
-    PLAN_MIN_PRINCIPAL,
-    ExtraEffect,
-    LumpSum,
-    PlanInput,
-    PlanMethod,
-)
+from loanmath.plan_input import ExtraEffect, PlanInput
 from loanmath.plan_lines import PlanLine, baseline_lines, level_of, lines_with_extras
 
-__all__ = [
-    "PLAN_MAX_ANNUAL_RATE",
-    "PLAN_MAX_MONTHLY_FEE_RATE",
-    "PLAN_MAX_MONTHS",
-    "PLAN_MAX_PRINCIPAL",
-    "PLAN_MIN_PRINCIPAL",
-    "ExtraEffect",
-    "LumpSum",
-    "PlanInput",
-    "PlanLine",
-    "PlanMethod",
-    "PlanResult",
-    "plan_simulate",
-]
+# The plan's input and its month lines are named by the package (loanmath), from their own modules.
+__all__ = ["PlanResult", "plan_simulate"]
 
 
 @dataclass(frozen=True)

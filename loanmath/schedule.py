@@ -182,6 +182,22 @@ def build_schedule(terms: LoanTerms) -> Schedule:
     return Schedule(terms=terms, instalments=instalments)
 
 
+def _by_method(
+    method: RepaymentMethod, principal: Decimal, annual_rate: Decimal, months: int, first_due_date: date, /
+) -> Schedule:
+    """What the three named schedules below are: `build_schedule` with their method (positional: the
+    callers are those three, right below)."""
+    return build_schedule(
+        LoanTerms(
+            principal=principal,
+            annual_rate=annual_rate,
+            months=months,
+            first_due_date=first_due_date,
+            method=method,
+        )
+    )
+
+
 def equal_instalment_schedule(
     *, principal: Decimal, annual_rate: Decimal, months: int, first_due_date: date
 ) -> Schedule:
@@ -190,15 +206,7 @@ def equal_instalment_schedule(
     Each month: interest = balance * annual_rate / 12 (to the cent); principal = payment - interest.
     The last month repays the balance left plus its interest.
     """
-    return build_schedule(
-        LoanTerms(
-            principal=principal,
-            annual_rate=annual_rate,
-            months=months,
-            first_due_date=first_due_date,
-            method=RepaymentMethod.EQUAL_INSTALMENT,
-        )
-    )
+    return _by_method(RepaymentMethod.EQUAL_INSTALMENT, principal, annual_rate, months, first_due_date)
 
 
 def equal_principal_schedule(
@@ -210,27 +218,11 @@ def equal_principal_schedule(
     Example: 120,000.00 at 6 % over 12 months: principal 10,000.00 a month; interest 600.00, 550.00,
     ..., 50.00; total interest 3,900.00.
     """
-    return build_schedule(
-        LoanTerms(
-            principal=principal,
-            annual_rate=annual_rate,
-            months=months,
-            first_due_date=first_due_date,
-            method=RepaymentMethod.EQUAL_PRINCIPAL,
-        )
-    )
+    return _by_method(RepaymentMethod.EQUAL_PRINCIPAL, principal, annual_rate, months, first_due_date)
 
 
 def interest_only_schedule(
     *, principal: Decimal, annual_rate: Decimal, months: int, first_due_date: date
 ) -> Schedule:
     """先息后本: interest P * annual_rate / 12 every month; the whole principal with the last instalment."""
-    return build_schedule(
-        LoanTerms(
-            principal=principal,
-            annual_rate=annual_rate,
-            months=months,
-            first_due_date=first_due_date,
-            method=RepaymentMethod.INTEREST_ONLY,
-        )
-    )
+    return _by_method(RepaymentMethod.INTEREST_ONLY, principal, annual_rate, months, first_due_date)

@@ -6,22 +6,19 @@ Messages are never edited or deleted here; Support answers or closes them on the
 portal.services (that service checks the right and writes the audit row).
 """
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 from django.db.models import Case, Value, When
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.http import AuthenticatedHttpRequest
 from core.admin import AuditedModelAdmin, ReadOnlyAdminMixin
-from core.exceptions import ApplicationError
+from core.admin_service import ObjectActionAdminMixin
 from portal import services
 from portal.forms import SupportAnswerForm
 from portal.models import ContactDetails, RepaymentAccount, RepaymentChannel, SupportMessage
@@ -66,10 +63,17 @@ class RepaymentChannelAdmin(AuditedModelAdmin[RepaymentChannel]):
 
 
 @admin.register(SupportMessage)
-class SupportMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[SupportMessage]):
+class SupportMessageAdmin(ReadOnlyAdminMixin, ObjectActionAdminMixin[SupportMessage]):
     # Read-only here: a message changes only on its answer page, through the audited services (which
     # check the answer right themselves), never by saving this form.
     """The Support queue: oldest open message first. Read here, answered or closed on its answer page."""
+
+    object_action_path = "answer"
+    object_action_kwarg = "message_id"
+    object_action_permission = services.ANSWER_PERMISSION
+    object_action_form_class = SupportAnswerForm
+    object_action_template = "admin/portal/supportmessage/answer.html"
+    object_action_related = ("user", "loan")
 
     list_display = ("__str__", "answer_link", "status", "user", "loan", "sent_at")
     list_filter = ("status", "topic")
@@ -104,57 +108,30 @@ class SupportMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[SupportMessage]):
     def answer_link(self, obj: SupportMessage) -> str:
         if obj.status == SupportMessage.Status.CLOSED:
             return "—"
-        url = reverse("admin:portal_supportmessage_answer", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Answer or close"))
+        return format_html('<a href="{}">{}</a>', self.object_action_url(obj), _("Answer or close"))
 
-    def get_urls(self) -> list[URLPattern]:
-        return [
-            path(
-                "<int:message_id>/answer/",
-                self.admin_site.admin_view(self.answer_view),
-                name="portal_supportmessage_answer",
+    def object_action_calls(
+        self, request: HttpRequest, obj: SupportMessage, data: dict[str, Any]
+    ) -> dict[str, Callable[[], object]]:
+        staff = cast(AuthenticatedHttpRequest, request).user  # admin_view lets only signed-in staff in
+        return {
+            ANSWER: lambda: services.support_message_answer(
+                message_id=obj.pk, staff=staff, reply=data["reply"], request=request
             ),
-            *super().get_urls(),
-        ]
-
-    def answer_view(self, request: AuthenticatedHttpRequest, message_id: int) -> HttpResponse:
-        if not request.user.has_perm(services.ANSWER_PERMISSION):
-            raise PermissionDenied
-        message = get_object_or_404(SupportMessage.objects.select_related("user", "loan"), pk=message_id)
-        form = SupportAnswerForm(request.POST if request.method == "POST" else None)
-        if form.is_valid():
-            action = request.POST.get("action")
-            try:
-                if action == ANSWER:
-                    services.support_message_answer(
-                        message_id=message.pk,
-                        staff=request.user,
-                        reply=form.cleaned_data["reply"],
-                        request=request,
-                    )
-                elif action == CLOSE:
-                    services.support_message_close(
-                        message_id=message.pk,
-                        staff=request.user,
-                        reply=form.cleaned_data["reply"],
-                        request=request,
-                    )
-                else:
-                    raise ApplicationError(_("Unknown action."), code="unknown_action")
-            except ApplicationError as refused:
-                form.add_error(None, refused.message)
-            else:
-                self.message_user(
-                    request, _("Message #%(pk)d updated.") % {"pk": message.pk}, messages.SUCCESS
-                )
-                return HttpResponseRedirect(reverse("admin:portal_supportmessage_changelist"))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Answer message #%(pk)d") % {"pk": message.pk},
-            "message": message,
-            "form": form,
-            "can_answer": SupportMessage.Status.ANSWERED in services.NEXT_STATUSES[message.status],
-            "can_close": SupportMessage.Status.CLOSED in services.NEXT_STATUSES[message.status],
+            CLOSE: lambda: services.support_message_close(
+                message_id=obj.pk, staff=staff, reply=data["reply"], request=request
+            ),
         }
-        return TemplateResponse(request, "admin/portal/supportmessage/answer.html", context)
+
+    def object_action_title(self, obj: SupportMessage) -> str:
+        return _("Answer message #%(pk)d") % {"pk": obj.pk}
+
+    def object_action_done_message(self, obj: SupportMessage) -> str:
+        return _("Message #%(pk)d updated.") % {"pk": obj.pk}
+
+    def object_action_context(self, obj: SupportMessage) -> dict[str, Any]:
+        return {
+            "message": obj,
+            "can_answer": SupportMessage.Status.ANSWERED in services.NEXT_STATUSES[obj.status],
+            "can_close": SupportMessage.Status.CLOSED in services.NEXT_STATUSES[obj.status],
+        }

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -11,6 +11,7 @@ from borrowers.selectors import borrower_loan_cards
 from borrowers.selectors.lookups import borrower_loans_to_choose
 from core.business_date import business_date_today
 from core.exceptions import ApplicationError
+from core.http import or_404
 from education.selectors import learning_recommendations
 from portal import selectors, services
 from portal.forms import SupportMessageForm
@@ -75,9 +76,7 @@ def help_messages(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def help_message(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    message = selectors.borrower_message(user=request.user, pk=pk)
-    if message is None:
-        raise Http404
+    message = or_404(selectors.borrower_message(user=request.user, pk=pk))
     return render(request, "portal/help_message.html", {"message": message})
 
 

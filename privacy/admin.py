@@ -5,15 +5,12 @@ calls privacy.services (the service checks the right, locks the request and writ
 Consent records and retention holds are read-only: the history is the proof.
 """
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 from django.db.models import Case, Value, When
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -23,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.http import AuthenticatedHttpRequest
 from core.admin import AuditedModelAdmin, ReadOnlyAdminMixin
-from core.exceptions import ApplicationError
+from core.admin_service import ObjectActionAdminMixin
 from privacy import services
 from privacy.forms import HandleForm
 from privacy.models import ConsentRecord, PrivacyRequest, RetentionHold
@@ -37,10 +34,19 @@ class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Any]):
 
 
 @admin.register(PrivacyRequest)
-class PrivacyRequestAdmin(AuditedModelAdmin[PrivacyRequest], ReadOnlyAdmin):
+class PrivacyRequestAdmin(
+    ObjectActionAdminMixin[PrivacyRequest], AuditedModelAdmin[PrivacyRequest], ReadOnlyAdmin
+):
     # Every field is read-only and requests are handled on their own page (services audit that); the
     # change page may still be submitted, so it is audited like every other admin (names of fields only).
     audit_values = False
+    # Carried out or refused on its own page (core.admin_service.ObjectActionAdminMixin).
+    object_action_path = "handle"
+    object_action_kwarg = "request_id"
+    object_action_permission = services.HANDLE_PERMISSION
+    object_action_form_class = HandleForm
+    object_action_template = "admin/privacy/privacyrequest/handle.html"
+    object_action_related = ("user",)
     list_display = ("__str__", "user", "status", "received_at", "deadline_shown", "handle_link", "handled_at")
     list_filter = ("status", "kind")
     search_fields = ("=user__email",)
@@ -87,60 +93,34 @@ class PrivacyRequestAdmin(AuditedModelAdmin[PrivacyRequest], ReadOnlyAdmin):
     def handle_link(self, obj: PrivacyRequest) -> str:
         if not obj.is_open:
             return "—"
-        url = reverse("admin:privacy_privacyrequest_handle", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Carry out or refuse"))
+        return format_html('<a href="{}">{}</a>', self.object_action_url(obj), _("Carry out or refuse"))
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # The change page is read-only (every field is), but the right decides who may handle requests.
         return request.user.has_perm(services.HANDLE_PERMISSION)
 
-    def get_urls(self) -> list[URLPattern]:
-        return [
-            path(
-                "<int:request_id>/handle/",
-                self.admin_site.admin_view(self.handle_view),
-                name="privacy_privacyrequest_handle",
+    def object_action_calls(
+        self, request: HttpRequest, obj: PrivacyRequest, data: dict[str, Any]
+    ) -> dict[str, Callable[[], object]]:
+        staff = cast(AuthenticatedHttpRequest, request).user  # admin_view lets only signed-in staff in
+        reason = data["reason"]
+        return {
+            CARRY_OUT: lambda: services.request_carry_out(
+                request_id=obj.pk, staff=staff, note=reason, request=request
             ),
-            *super().get_urls(),
-        ]
-
-    def handle_view(self, request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
-        if not request.user.has_perm(services.HANDLE_PERMISSION):
-            raise PermissionDenied
-        privacy_request = get_object_or_404(PrivacyRequest.objects.select_related("user"), pk=request_id)
-        form = HandleForm(request.POST if request.method == "POST" else None)
-        if form.is_valid():
-            action = request.POST.get("action")
-            reason = form.cleaned_data["reason"]
-            try:
-                if action == CARRY_OUT:
-                    services.request_carry_out(
-                        request_id=privacy_request.pk, staff=request.user, note=reason, request=request
-                    )
-                elif action == REFUSE:
-                    services.request_refuse(
-                        request_id=privacy_request.pk, staff=request.user, reason=reason, request=request
-                    )
-                else:
-                    raise ApplicationError(_("Unknown action."), code="unknown_action")
-            except ApplicationError as refused:
-                form.add_error(None, refused.message)
-            else:
-                self.message_user(
-                    request,
-                    _("Privacy request #%(pk)d handled.") % {"pk": privacy_request.pk},
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(reverse("admin:privacy_privacyrequest_changelist"))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Handle privacy request #%(pk)d") % {"pk": privacy_request.pk},
-            "privacy_request": privacy_request,
-            "deadline": self.deadline_shown(privacy_request),
-            "form": form,
+            REFUSE: lambda: services.request_refuse(
+                request_id=obj.pk, staff=staff, reason=reason, request=request
+            ),
         }
-        return TemplateResponse(request, "admin/privacy/privacyrequest/handle.html", context)
+
+    def object_action_title(self, obj: PrivacyRequest) -> str:
+        return _("Handle privacy request #%(pk)d") % {"pk": obj.pk}
+
+    def object_action_done_message(self, obj: PrivacyRequest) -> str:
+        return _("Privacy request #%(pk)d handled.") % {"pk": obj.pk}
+
+    def object_action_context(self, obj: PrivacyRequest) -> dict[str, Any]:
+        return {"privacy_request": obj, "deadline": self.deadline_shown(obj)}
 
 
 @admin.register(ConsentRecord)

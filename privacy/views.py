@@ -4,7 +4,7 @@ deletion, and marketing consent. Every form is a plain POST that redirects (work
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedHttpRequest
 from core.exceptions import ApplicationError
+from core.http import or_404
 from privacy import export, selectors, services
 from privacy.forms import ConsentForm, CorrectionForm, DeletionForm
 from privacy.models import PrivacyRequest
@@ -122,7 +123,5 @@ def delete(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    privacy_request = selectors.borrower_privacy_request(user=request.user, pk=pk)
-    if privacy_request is None:
-        raise Http404
+    privacy_request = or_404(selectors.borrower_privacy_request(user=request.user, pk=pk))
     return render(request, "privacy/request.html", {"privacy_request": privacy_request})

@@ -54,22 +54,17 @@ def one_off_payments(result: "loanmath.PlanResult") -> tuple[OneOffPayment, ...]
 
 
 @dataclass(frozen=True)
-class ScheduleLine:
-    """One month of a plan, as components/schedule_table.html draws it and the exports write it.
+class ScheduleLine(loanmath.PlanLine):
+    """One month of a plan (loanmath.PlanLine: payment = principal + extra + interest + fees), as
+    components/schedule_table.html draws it and the exports write it: with ``one_offs_dated``, the dates
+    of the one-off payments counted as paid with this instalment, earliest first."""
 
-    ``principal`` is the regular payment's principal part and ``extra`` the extra principal on top (so
-    payment = principal + extra + interest + fees); ``one_offs_dated`` are the dates of the one-off
-    payments counted as paid with this instalment, earliest first."""
-
-    number: int
-    due_date: date
-    payment: Decimal
-    principal: Decimal
-    interest: Decimal
-    fees: Decimal
-    extra: Decimal
-    balance: Decimal
     one_offs_dated: tuple[date, ...]
+
+    @property
+    def number(self) -> int:
+        """The instalment's number, as the schedule table names every row (the loan page's too)."""
+        return self.period
 
 
 def schedule_lines(result: "loanmath.PlanResult") -> tuple[ScheduleLine, ...]:
@@ -78,18 +73,7 @@ def schedule_lines(result: "loanmath.PlanResult") -> tuple[ScheduleLine, ...]:
     for one_off in one_off_payments(result):
         dated.setdefault(one_off.period, []).append(one_off.dated)
     return tuple(
-        ScheduleLine(
-            number=line.period,
-            due_date=line.due_date,
-            payment=line.payment,
-            principal=line.principal,
-            interest=line.interest,
-            fees=line.fees,
-            extra=line.extra,
-            balance=line.balance,
-            one_offs_dated=tuple(dated.get(line.period, ())),
-        )
-        for line in result.lines
+        ScheduleLine(**vars(line), one_offs_dated=tuple(dated.get(line.period, ()))) for line in result.lines
     )
 
 

@@ -23,19 +23,7 @@ class InstalmentInline(NeverEditedMixin, admin.TabularInline[Instalment, Loan]):
     model = Instalment
     extra = 0
     can_delete = False
-    fields = (
-        "number",
-        "due_date",
-        "principal",
-        "interest",
-        "interest_billed",
-        "principal_paid",
-        "interest_paid",
-        "fees_charged",
-        "fees_paid",
-        "penalty_charged",
-        "penalty_paid",
-    )
+    fields = ("number", "due_date", "principal", "interest", *Instalment.LEDGER_TOTALS)
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -65,19 +53,7 @@ class LoanAdmin(PhoneLast4SearchMixin, NeverEditedMixin, ServiceAddViewMixin[Loa
     inlines = [InstalmentInline]
     fieldsets = (
         (None, {"fields": ("reference", "borrower", "product", "status")}),
-        (
-            gettext_lazy("Terms"),
-            {
-                "fields": (
-                    "principal",
-                    "annual_rate",
-                    "term_months",
-                    "method",
-                    "disbursed_on",
-                    "first_due_date",
-                )
-            },
-        ),
+        (gettext_lazy("Terms"), {"fields": Loan.TERMS}),
         (
             gettext_lazy("Owed now"),
             {

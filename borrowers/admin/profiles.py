@@ -30,7 +30,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -40,7 +39,7 @@ from borrowers import services
 from borrowers.admin.common import staff_user
 from borrowers.forms_admin import BorrowerProfileAdminForm
 from borrowers.models import BorrowerProfile
-from core.admin import AuditedModelAdmin
+from core.admin import AuditedModelAdmin, admin_page
 from core.services import audit_record
 from core.templatetags.money import money
 
@@ -181,14 +180,14 @@ class BorrowerProfileAdmin(PhoneLast4SearchMixin, AuditedModelAdmin[BorrowerProf
             return HttpResponseNotAllowed(["POST"])
         profile = get_object_or_404(BorrowerProfile, pk=profile_id)
         audit_record(action="borrower.phone_revealed", actor=request.user, target=profile, request=request)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": profile,
-            "title": _("Call %(name)s") % {"name": profile.full_name},
-            "phone": profile.phone,
-        }
-        return TemplateResponse(request, "admin/borrowers/borrowerprofile/phone.html", context)
+        return admin_page(
+            self,
+            request,
+            "admin/borrowers/borrowerprofile/phone.html",
+            title=_("Call %(name)s") % {"name": profile.full_name},
+            original=profile,
+            phone=profile.phone,
+        )
 
     @admin.display(description=gettext_lazy("loans"))
     def loans_owed(self, obj: BorrowerProfile) -> str:

@@ -42,6 +42,26 @@ class Importer(Generic[Row]):
     def __init__(self, *, job: ImportJob) -> None:
         self.job = job
         self.today = business_date_today()
+        self.key_lines: dict[str, int] = {}
+
+    def row_key(self, row: Row) -> str:
+        """What the file may name on one line only (a loan's reference, a payment's receipt number)."""
+        raise NotImplementedError
+
+    def repeated(self, row: Row, first_line: int) -> str:
+        """The problem of a row whose key line `first_line` of the file already has."""
+        raise NotImplementedError
+
+    def first_in_file(self, row: Row, review: Review) -> bool:
+        """Whether no earlier line of the file has this row's key. If one has, the row's one problem says
+        which (and it is checked no further); the earlier chunks count, this importer reads them all."""
+        key = self.row_key(row)
+        first_line = self.key_lines.get(key)
+        if first_line is not None:
+            review.problems.append(RowProblem(row.line, self.repeated(row, first_line)))
+            return False
+        self.key_lines[key] = row.line
+        return True
 
     def parse(self, record: Record) -> Row | list[str]:
         raise NotImplementedError

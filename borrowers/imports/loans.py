@@ -68,7 +68,6 @@ class LoanImporter(Importer[LoanRow]):
     def __init__(self, *, job: ImportJob) -> None:
         super().__init__(job=job)
         self.products = {product.code: product for product in LoanProduct.objects.all()}
-        self.reference_lines: dict[str, int] = {}
         self.customers: dict[str, tuple[tuple[str, str, str, date], int]] = {}
         self.profiles_created = self.profiles_updated = 0
 
@@ -127,31 +126,24 @@ class LoanImporter(Importer[LoanRow]):
             first_due_date=first_due_date or loanmath.add_months(disbursed_on, 1),
         )
 
+    def row_key(self, row: LoanRow) -> str:
+        return row.reference
+
+    def repeated(self, row: LoanRow, first_line: int) -> str:
+        return _("Reference %(reference)s is also on line %(line)d.") % {
+            "reference": row.reference,
+            "line": first_line,
+        }
+
     def review(self, rows: list[LoanRow]) -> Review:
         review = Review()
-        loans = {
-            loan.reference: loan
-            for loan in Loan.objects.filter(reference__in=[row.reference for row in rows]).select_related(
-                "borrower", "product"
-            )
-        }
-        profiles = {
-            profile.customer_number: profile
-            for profile in BorrowerProfile.objects.filter(
-                customer_number__in={row.customer_number for row in rows}
-            )
-        }
+        loans = Loan.objects.select_related("borrower", "product").in_bulk(
+            [row.reference for row in rows], field_name="reference"
+        )
+        profiles = _profiles(rows)
         for row in rows:
-            if row.reference in self.reference_lines:
-                review.problems.append(
-                    RowProblem(
-                        row.line,
-                        _("Reference %(reference)s is also on line %(line)d.")
-                        % {"reference": row.reference, "line": self.reference_lines[row.reference]},
-                    )
-                )
+            if not self.first_in_file(row, review):
                 continue
-            self.reference_lines[row.reference] = row.line
             existing = loans.get(row.reference)
             if existing is not None:
                 differences = self._differences(row, existing)
@@ -219,12 +211,7 @@ class LoanImporter(Importer[LoanRow]):
         return problems
 
     def import_rows(self, rows: list[LoanRow], review: Review) -> int:
-        profiles = {
-            profile.customer_number: profile
-            for profile in BorrowerProfile.objects.filter(
-                customer_number__in={row.customer_number for row in rows}
-            )
-        }
+        profiles = _profiles(rows)
         imported = 0
         for row in rows:
             if review.skips(row.line):
@@ -263,3 +250,10 @@ class LoanImporter(Importer[LoanRow]):
 
     def summary(self) -> dict[str, Any]:
         return {"borrowers_created": self.profiles_created, "borrowers_updated": self.profiles_updated}
+
+
+def _profiles(rows: list[LoanRow]) -> dict[str, BorrowerProfile]:
+    """The borrowers on file that these rows name, by customer number."""
+    return BorrowerProfile.objects.in_bulk(
+        {row.customer_number for row in rows}, field_name="customer_number"
+    )

@@ -27,7 +27,6 @@ class PaymentImporter(Importer[PaymentRow]):
 
     def __init__(self, *, job: ImportJob) -> None:
         super().__init__(job=job)
-        self.receipt_lines: dict[str, int] = {}
         self.latest_payment: dict[str, tuple[date, int]] = {}
 
     def parse(self, record: Record) -> PaymentRow | list[str]:
@@ -52,33 +51,28 @@ class PaymentImporter(Importer[PaymentRow]):
         )
 
     def _loans(self, rows: list[PaymentRow]) -> dict[str, Loan]:
-        return {
-            loan.reference: loan
-            for loan in Loan.objects.filter(reference__in={row.loan_reference for row in rows}).only(
-                "pk", "reference", "status", "closed_through"
-            )
+        return Loan.objects.only("pk", "reference", "status", "closed_through").in_bulk(
+            {row.loan_reference for row in rows}, field_name="reference"
+        )
+
+    def row_key(self, row: PaymentRow) -> str:
+        return row.receipt_number
+
+    def repeated(self, row: PaymentRow, first_line: int) -> str:
+        return _("Receipt %(receipt)s is also on line %(line)d.") % {
+            "receipt": row.receipt_number,
+            "line": first_line,
         }
 
     def review(self, rows: list[PaymentRow]) -> Review:
         review = Review()
         loans = self._loans(rows)
-        recorded = {
-            payment.receipt_number: payment
-            for payment in Payment.objects.filter(
-                receipt_number__in=[row.receipt_number for row in rows]
-            ).select_related("loan")
-        }
+        recorded = Payment.objects.select_related("loan").in_bulk(
+            [row.receipt_number for row in rows], field_name="receipt_number"
+        )
         for row in rows:
-            if row.receipt_number in self.receipt_lines:
-                review.problems.append(
-                    RowProblem(
-                        row.line,
-                        _("Receipt %(receipt)s is also on line %(line)d.")
-                        % {"receipt": row.receipt_number, "line": self.receipt_lines[row.receipt_number]},
-                    )
-                )
+            if not self.first_in_file(row, review):
                 continue
-            self.receipt_lines[row.receipt_number] = row.line
             payment = recorded.get(row.receipt_number)
             if payment is not None:
                 if (payment.loan.reference, payment.amount, payment.paid_on) == (

@@ -62,6 +62,20 @@ class Loan(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    # The loan's terms as booked, never changed after: the admin's "Terms" and a borrower's data export.
+    TERMS = ("principal", "annual_rate", "term_months", "method", "disbursed_on", "first_due_date")
+    # The ledger's caches on a loan, in the order its pages show them: written only with the entries that
+    # explain them (borrowers.services.ledger), shown by its admin and given in a borrower's data export.
+    LEDGER_CACHE = (
+        "principal_balance",
+        "interest_balance",
+        "fee_balance",
+        "penalty_balance",
+        "days_past_due",
+        "bucket",
+        "closed_through",
+    )
+
     class Meta:
         verbose_name = _("loan")
         verbose_name_plural = _("loans")
@@ -107,6 +121,18 @@ class Instalment(models.Model):
     # `penalty_period_formula` is what the formula gave for the period so far (see loanmath.projection).
     penalty_period_start = models.DateField(_("penalty accrual period from"), null=True, blank=True)
     penalty_period_formula = MoneyField(_("penalty accrued in period (formula)"))
+
+    # The running totals the ledger keeps on an instalment, charged beside paid: written only with the
+    # entries that explain them, shown by the loan's admin, exported, and proved by `manage.py reconcile`.
+    LEDGER_TOTALS = (
+        "interest_billed",
+        "principal_paid",
+        "interest_paid",
+        "fees_charged",
+        "fees_paid",
+        "penalty_charged",
+        "penalty_paid",
+    )
 
     class Meta:
         verbose_name = _("instalment")

@@ -11,7 +11,7 @@ import loanmath
 from accounts.models import User
 from borrowers.models import Loan
 from borrowers.positions import loan_position
-from borrowers.selectors.loans import LoanInfo, borrower_loan_infos
+from borrowers.selectors.loans import LoanInfo, LoanStatusMixin, borrower_loan_infos
 from loanmath import ZERO
 
 
@@ -27,7 +27,7 @@ class MilestoneView:
 
 
 @dataclass(frozen=True)
-class LoanCard:
+class LoanCard(LoanStatusMixin):
     """One loan as /loans/ shows it."""
 
     reference: str
@@ -47,15 +47,6 @@ class LoanCard:
     bucket: str
     is_overdue: bool
     next_milestone: MilestoneView | None
-
-    @property
-    def is_active(self) -> bool:
-        """Still being repaid (not paid off, not written off): other apps ask this, not the status value."""
-        return self.status == Loan.Status.ACTIVE
-
-    @property
-    def is_paid_off(self) -> bool:
-        return self.status == Loan.Status.PAID_OFF
 
 
 @dataclass(frozen=True)

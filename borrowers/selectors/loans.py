@@ -21,8 +21,23 @@ from borrowers.models import Instalment, LedgerEntry, Loan, Milestone
 from borrowers.positions import policy_for_loanmath
 
 
+class LoanStatusMixin:
+    """What other apps ask of a loan's status (a LoanFacts, a LoanCard), rather than its stored value."""
+
+    status: str
+
+    @property
+    def is_active(self) -> bool:
+        """Still being repaid (not paid off, not written off)."""
+        return self.status == Loan.Status.ACTIVE
+
+    @property
+    def is_paid_off(self) -> bool:
+        return self.status == Loan.Status.PAID_OFF
+
+
 @dataclass(frozen=True)
-class LoanFacts:
+class LoanFacts(LoanStatusMixin):
     """The loan's own row, with its product's and borrower's names."""
 
     id: int
@@ -39,14 +54,6 @@ class LoanFacts:
     status: str
     status_label: str
     overpayment_refunded: bool  # money paid beyond what is due is refunded (else it prepays principal)
-
-    @property
-    def is_active(self) -> bool:
-        return self.status == Loan.Status.ACTIVE
-
-    @property
-    def is_paid_off(self) -> bool:
-        return self.status == Loan.Status.PAID_OFF
 
 
 @dataclass(frozen=True)

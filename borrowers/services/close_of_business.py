@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 import loanmath
 from borrowers.models import Instalment, LedgerEntry, Loan
 from borrowers.positions import loan_position, policy_for_loanmath
-from borrowers.services.ledger import entry_post, loan_cache_save, loan_classify, loan_lock
+from borrowers.services.ledger import charge_post, loan_cache_save, loan_classify, loan_lock
 
 
 @dataclass(frozen=True)
@@ -40,10 +40,7 @@ def _close_one_day(
     for inst in instalments:
         if inst.due_date == day and inst.principal_unpaid > 0 and inst.interest_billed < inst.interest:
             amount = inst.interest - inst.interest_billed
-            if entry_post(loan, inst, LedgerEntry.Kind.INTEREST_DUE, inst.due_date, interest=amount):
-                inst.interest_billed += amount
-                loan.interest_balance += amount
-                written += 1
+            written += charge_post(loan, inst, LedgerEntry.Kind.INTEREST_DUE, inst.due_date, interest=amount)
     # 2. Lateness: whatever loanmath's projection adds between yesterday and today is today's charge.
     position = loan_position(loan, instalments)
     projection = loanmath.project_amount_due(position=position, policy=policy, on=day)
@@ -52,19 +49,13 @@ def _close_one_day(
     for line in projection.instalments:
         inst = by_number[line.number]
         fee_basis = basis.get((line.number, loanmath.ChargeKind.LATE_FEE), {})
-        if line.new_fees and entry_post(
+        written += charge_post(
             loan, inst, LedgerEntry.Kind.LATE_FEE, day, basis=fee_basis, fees=line.new_fees
-        ):
-            inst.fees_charged += line.new_fees
-            loan.fee_balance += line.new_fees
-            written += 1
+        )
         penalty_basis = basis.get((line.number, loanmath.ChargeKind.PENALTY_INTEREST), {})
-        if line.new_penalty and entry_post(
+        written += charge_post(
             loan, inst, LedgerEntry.Kind.PENALTY_INTEREST, day, basis=penalty_basis, penalty=line.new_penalty
-        ):
-            inst.penalty_charged += line.new_penalty
-            loan.penalty_balance += line.new_penalty
-            written += 1
+        )
     for charge in projection.charges:
         if charge.kind is loanmath.ChargeKind.PENALTY_INTEREST:
             inst = by_number[charge.instalment_number]

@@ -14,28 +14,15 @@ from django.db import IntegrityError, transaction
 import loanmath
 from borrowers.models import Instalment, LedgerEntry, Loan
 
+# What is written back with the entries: the caches, the penalty period under way, the interest of the
+# periods not yet begun (worked out again after an early repayment) and the loan's paid-off status.
 INSTALMENT_CACHE_FIELDS = [
     "interest",
-    "interest_billed",
-    "principal_paid",
-    "interest_paid",
-    "fees_charged",
-    "fees_paid",
-    "penalty_charged",
-    "penalty_paid",
+    *Instalment.LEDGER_TOTALS,
     "penalty_period_start",
     "penalty_period_formula",
 ]
-LOAN_CACHE_FIELDS = [
-    "principal_balance",
-    "interest_balance",
-    "fee_balance",
-    "penalty_balance",
-    "days_past_due",
-    "bucket",
-    "closed_through",
-    "status",
-]
+LOAN_CACHE_FIELDS = [*Loan.LEDGER_CACHE, "status"]
 
 
 def loan_lock(loan_id: int) -> tuple[Loan, list[Instalment]]:
@@ -66,6 +53,31 @@ def entry_post(
             )
     except IntegrityError:
         return 0
+    return 1
+
+
+def charge_post(
+    loan: Loan,
+    inst: Instalment,
+    kind: str,
+    day: date,
+    *,
+    basis: dict[str, str | int] | None = None,
+    interest: Decimal = loanmath.ZERO,
+    fees: Decimal = loanmath.ZERO,
+    penalty: Decimal = loanmath.ZERO,
+) -> int:
+    """Write one charge (interest falling due, a late fee, penalty interest) and add it to the caches it
+    explains: the instalment's charged amount and the loan's balance. An entry already written (its
+    idempotency key exists) changes nothing, so nothing is counted twice. Returns 1 or 0."""
+    if not entry_post(loan, inst, kind, day, basis=basis, interest=interest, fees=fees, penalty=penalty):
+        return 0
+    inst.interest_billed += interest
+    loan.interest_balance += interest
+    inst.fees_charged += fees
+    loan.fee_balance += fees
+    inst.penalty_charged += penalty
+    loan.penalty_balance += penalty
     return 1
 
 

@@ -12,7 +12,7 @@ from accounts.models import User
 from borrowers.models import Instalment, LedgerEntry, Loan, Payment
 from borrowers.positions import open_items
 from borrowers.services.close_of_business import loan_close_through
-from borrowers.services.ledger import entry_post, loan_cache_save, loan_classify, loan_lock
+from borrowers.services.ledger import charge_post, loan_cache_save, loan_classify, loan_lock
 from core.business_date import business_date_today
 from core.exceptions import ApplicationError
 from core.services import audit_record
@@ -128,9 +128,7 @@ def _apply_payment(loan: Loan, instalments: list[Instalment], payment: Payment) 
             # Paying the current period's interest before its due date bills it now, under the key the
             # due-date close would use, so the close will not bill it again.
             early = inst.interest - inst.interest_billed
-            if entry_post(loan, inst, LedgerEntry.Kind.INTEREST_DUE, inst.due_date, interest=early):
-                inst.interest_billed += early
-                loan.interest_balance += early
+            charge_post(loan, inst, LedgerEntry.Kind.INTEREST_DUE, inst.due_date, interest=early)
         _payment_line(
             loan,
             inst,

@@ -113,15 +113,25 @@ def questions_delete(
     delete()
 
 
-def _version_append(lesson: Lesson, *, actor: User | None, note: str) -> LessonVersion:
-    last = LessonVersion.objects.filter(lesson=lesson).aggregate(n=Max("number"))["n"] or 0
+def lesson_version_create(
+    *, lesson: Lesson, number: int, note: str, created_by: User | None = None
+) -> LessonVersion:
+    """The lesson's text as it is now (TEXT_FIELDS), kept as version `number`. Every version is written
+    here: by the editors' saves and restores, and by the starter curriculum's loader (created_by None)."""
     return LessonVersion.objects.create(
         lesson=lesson,
+        number=number,
+        note=note,
+        created_by=created_by,
+        **{name: getattr(lesson, name) for name in TEXT_FIELDS},
+    )
+
+
+def _version_append(lesson: Lesson, *, actor: User | None, note: str) -> LessonVersion:
+    last = LessonVersion.objects.filter(lesson=lesson).aggregate(n=Max("number"))["n"] or 0
+    return lesson_version_create(
+        lesson=lesson,
         number=last + 1,
-        title=lesson.title,
-        summary=lesson.summary,
-        minutes=lesson.minutes,
-        body_markdown=lesson.body_markdown,
         note=note,
         created_by=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
     )
