@@ -18,6 +18,9 @@ PRINCIPAL_MIN, PRINCIPAL_MAX = loanmath.PLAN_MIN_PRINCIPAL, loanmath.PLAN_MAX_PR
 MONTHS_MAX = loanmath.PLAN_MAX_MONTHS
 PERCENT = Decimal(100)
 LUMP_SUM_SLOTS = 3
+# The planner's amount boxes take at most 12 digits (10 before the point), so a pasted run of digits gets
+# the same "too many digits" message it always had, beside the ceiling's.
+AMOUNT_DIGITS = 12
 # Django's min_value message writes the bound as given: Decimal(0) reads "0", where ZERO would read "0.00".
 AMOUNT_MIN = Decimal(0)
 
@@ -42,6 +45,7 @@ class PlanForm(forms.Form):
         required=True,
         min_value=AMOUNT_MIN,
         max_value=PRINCIPAL_MAX,
+        max_digits=AMOUNT_DIGITS,
         initial=Decimal("10000"),
     )
     method = forms.ChoiceField(
@@ -86,10 +90,15 @@ class PlanForm(forms.Form):
         required=False,
         min_value=AMOUNT_MIN,
         max_value=BORROWER_AMOUNT_MAX,
+        max_digits=AMOUNT_DIGITS,
         help_text=_("Deducted from the money you receive."),
     )
     extra_monthly = MoneyField(
-        label=_("Extra each month (¥)"), required=False, min_value=AMOUNT_MIN, max_value=BORROWER_AMOUNT_MAX
+        label=_("Extra each month (¥)"),
+        required=False,
+        min_value=AMOUNT_MIN,
+        max_value=BORROWER_AMOUNT_MAX,
+        max_digits=AMOUNT_DIGITS,
     )
     extra_effect = forms.ChoiceField(
         label=_("Extra payments should"),
@@ -119,6 +128,7 @@ class PlanForm(forms.Form):
                 required=False,
                 min_value=AMOUNT_MIN,
                 max_value=BORROWER_AMOUNT_MAX,
+                max_digits=AMOUNT_DIGITS,
             )
 
     def clean_start(self) -> date | None:
@@ -193,6 +203,7 @@ class DebtsForm(forms.Form):
         required=True,
         min_value=AMOUNT_MIN,
         max_value=BORROWER_AMOUNT_MAX,
+        max_digits=AMOUNT_DIGITS,
     )
     strategy = forms.ChoiceField(
         label=_("Which loan to pay off first"),
