@@ -10,7 +10,8 @@ from datetime import date
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-NATIONAL_ID_FORMAT = re.compile(r"\d{17}[\dX]")
+# ASCII digits only: `\d` would also take Arabic-Indic or other scripts' digits, which NFKC leaves alone.
+NATIONAL_ID_FORMAT = re.compile(r"[0-9]{17}[0-9X]")
 # ISO 7064 MOD 11-2, the check character of the 18-character resident ID number (GB 11643-1999).
 NATIONAL_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 NATIONAL_ID_CHECK = "10X98765432"

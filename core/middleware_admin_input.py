@@ -9,6 +9,7 @@ pattern over 50,000 bytes. Found by tests/security/test_hostile_input.py.
 from collections.abc import Callable
 from typing import Any
 
+from django.db import NotSupportedError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
@@ -34,5 +35,15 @@ class AdminBadInputMiddleware(ResolvedViewMiddleware):
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if in_admin_site(request) and isinstance(exception, OverflowError):
+            return HttpResponseBadRequest(_("Those filter values are out of range."))
+        # A filter value the database or the date type cannot take (`?created_at__year=0`), or a lookup the
+        # database does not support (`?data__contains=x` on a JSON column under SQLite): a 400, not a 500.
+        # Only for a GET with a query string, so a real defect elsewhere still shows as one.
+        if (
+            in_admin_site(request)
+            and request.method == "GET"
+            and request.GET
+            and isinstance(exception, ValueError | NotSupportedError)
+        ):
             return HttpResponseBadRequest(_("Those filter values are out of range."))
         return None

@@ -35,6 +35,11 @@ RESULT_PARAM = "result"
 GUEST_RESULT = "guest"
 
 
+# An attempt id as the link writes it: ASCII digits ("²" is a digit to str.isdigit, not to int), few enough
+# for the database's integer.
+ATTEMPT_ID_DIGITS = 18
+
+
 def _answers_shown(request: HttpRequest, course_key: str, lesson_key: str) -> selectors.QuizAnswers | None:
     """The answers whose result the page was asked to show (?result=): the reader's own attempt, or a
     guest's answers from their session; anything else is ignored and the quiz is shown blank."""
@@ -42,7 +47,7 @@ def _answers_shown(request: HttpRequest, course_key: str, lesson_key: str) -> se
     if wanted == GUEST_RESULT and not request.user.is_authenticated:
         stored = request.session.get(GUEST_QUIZ_SESSION_KEY, {}).get(f"{course_key}/{lesson_key}")
         return selectors.quiz_guest_answers(course_key=course_key, lesson_key=lesson_key, stored=stored)
-    if wanted.isdigit():
+    if wanted.isascii() and wanted.isdigit() and len(wanted) <= ATTEMPT_ID_DIGITS:
         return selectors.quiz_attempt_answers(
             course_key=course_key, lesson_key=lesson_key, user=request.user, attempt_id=int(wanted)
         )

@@ -199,7 +199,7 @@ def loan_link(
             matches = (
                 profile is not None
                 and profile.date_of_birth == date_of_birth
-                and hmac.compare_digest(profile.national_id_last4.upper(), last4)
+                and hmac.compare_digest(profile.national_id_last4.upper().encode(), last4.encode())
                 and profile.user_id in (None, user.pk)
                 and not BorrowerProfile.objects.filter(user=user).exclude(pk=profile.pk).exists()
             )

@@ -117,3 +117,31 @@ def test_malformed_details_get_a_field_error_and_count_as_no_attempt(  # type: i
 
 def test_linking_needs_a_login(client: Client) -> None:
     assert client.get(LINK).status_code == 302
+
+
+def test_a_stored_id_ending_in_other_scripts_digits_is_a_refusal_not_a_server_error(  # type: ignore[no-untyped-def]
+    client: Client,
+) -> None:
+    # Such a profile can no longer be made (ASCII digits only), but one stored earlier must not turn a
+    # link attempt into a 500 — which also left the attempt uncounted and told a guesser the birth date.
+    loan = make_loan(
+        borrower=make_borrower(national_id=national_id_for(BORN, serial=124), date_of_birth=BORN)
+    )
+    BorrowerProfile.objects.filter(pk=loan.borrower_id).update(national_id_last4="٠٣٤5")
+    client.force_login(make_user("arabic@example.com"))
+    response = attempt(client, loan.reference, BORN.isoformat(), "0345")
+    assert response.status_code == 200
+    assert NO_MATCH in response.content.decode()
+    assert LinkAttempt.objects.count() == 1
+
+
+def test_national_ids_take_ascii_digits_only_once_normalised() -> None:
+    from borrowers.identity import national_id_normalize, national_id_problem
+
+    real = national_id_for(BORN, serial=123)
+    # Full-width digits from a Chinese keyboard become ASCII (NFKC) and pass; Arabic-Indic ones are refused.
+    full_width = real.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert national_id_normalize(full_width) == real
+    assert national_id_problem(full_width) is None
+    arabic = real[:-1].translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")) + real[-1]
+    assert national_id_problem(arabic) is not None

@@ -307,3 +307,11 @@ def test_a_question_not_yet_due_cannot_be_reviewed_early(
 
 def test_the_review_page_needs_an_account(client: Client) -> None:
     assert client.get("/learn/review/").status_code == 302
+
+
+@pytest.mark.parametrize("result", ["²", "٣", "9" * 40])
+def test_a_result_that_is_not_an_attempt_id_shows_the_quiz_blank(
+    client: Client, curriculum: None, result: str
+) -> None:
+    response = client.get(URL, {"result": result})
+    assert response.status_code == 200
