@@ -14,7 +14,7 @@ from typing import Any
 
 import loanmath
 from accounts.models import User
-from borrowers.selectors import borrower_days_behind, borrower_loan_cards
+from borrowers.selectors import borrower_loan_cards
 from budget.models import (
     BUDGET_SECTION_CATEGORIES,
     BUDGET_SECTION_OF,
@@ -97,13 +97,6 @@ def loan_repayments_a_month(*, user: User, today: date) -> Decimal | None:
     if not cards:
         return None
     return sum((card.next_due_amount for card in cards), ZERO)
-
-
-def days_behind(*, user: User) -> int:
-    """How many days the borrower's most overdue active loan is past due (borrowers' selector; one query,
-    so a live update can ask it too), so the advice can say "tell us now" rather than "before you fall
-    behind"."""
-    return borrower_days_behind(user=user)
 
 
 def budget_initial(*, saved: SavedBudget | None, loan_repayments: Decimal | None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from borrowers.selectors import borrower_days_behind
 from budget import selectors, services
 from budget.forms import BudgetForm
 from core.business_date import business_date_today
@@ -57,6 +58,6 @@ def budget(request: HtmxHttpRequest) -> HttpResponse:
         "results": selectors.budget_results(amounts=form.amounts(), guidelines=guidelines) if valid else None,
         "saved": saved,
         "live": live,
-        "days_behind": selectors.days_behind(user=user) if user is not None else 0,
+        "days_behind": borrower_days_behind(user=user) if user is not None else 0,
     }
     return render_page(request, "budget/budget.html", context, partial="results" if live else None)
