@@ -54,15 +54,20 @@ class LoanFigures(Protocol):
     def disbursed_on(self) -> date: ...
     @property
     def closed_through(self) -> date | None: ...
+    @property
+    def cost_cap_base(self) -> Decimal: ...
+    @property
+    def cost_cap_base_on(self) -> date: ...
 
 
-def policy_for_loanmath(policy: OverduePolicy) -> loanmath.OverduePolicy:
-    """The staff-edited policy as loanmath's frozen dataclass (milestones must be prefetched)."""
+def policy_for_loanmath(policy: OverduePolicy, *, contract_rate: Decimal) -> loanmath.OverduePolicy:
+    """The staff-edited policy as loanmath's frozen dataclass, for a loan at ``contract_rate`` (penalty
+    interest may be a markup on it; milestones must be prefetched)."""
     return loanmath.OverduePolicy(
         grace_days=policy.grace_days,
         late_fee_flat=policy.late_fee_flat,
         late_fee_rate=policy.late_fee_rate,
-        penalty_rate=policy.penalty_rate,
+        penalty_rate=policy.penalty_rate_for(contract_rate),
         day_count=policy.day_count_convention,
         annual_cost_cap=policy.annual_cost_cap,
         milestones=tuple(
@@ -76,16 +81,19 @@ def open_items(
     instalments: Iterable[InstalmentFigures], *, as_of: date
 ) -> tuple[loanmath.OpenInstalment, ...]:
     """What is unpaid on each instalment, for loanmath. Interest not yet fallen due is included as
-    scheduled (a projection bills it on its due date), unless the instalment's principal is repaid, in
-    which case its interest is never billed."""
+    scheduled (a projection bills it on its due date). An instalment with no principal scheduled (every
+    instalment but the last of an interest-only loan) still owes its interest; the interest of periods
+    whose principal was repaid early is repriced to what is really owed (often 0.00) when it is repaid,
+    so it is never billed on principal that is gone."""
     items = []
     for inst in instalments:
-        unbilled = inst.interest - inst.interest_billed if inst.principal_unpaid > 0 else ZERO
+        unbilled = inst.interest - inst.interest_billed if inst.due_date > as_of else ZERO
         item = loanmath.OpenInstalment(
             number=inst.number,
             due_date=inst.due_date,
             principal=inst.principal_unpaid,
-            interest=inst.interest_unpaid + (unbilled if inst.due_date > as_of else ZERO),
+            interest=inst.interest_unpaid + unbilled,
+            unbilled_interest=unbilled,
             fees=inst.fees_unpaid,
             penalty=inst.penalty_unpaid,
             penalty_from=inst.penalty_period_start,
@@ -103,12 +111,16 @@ def loan_position(loan: LoanFigures, instalments: Sequence[InstalmentFigures]) -
         principal=loan.principal,
         disbursed_on=loan.disbursed_on,
         as_of=as_of,
-        charges_to_date=charges_to_date(instalments),
+        owed=amount_owed(instalments),
+        cap_base=loan.cost_cap_base,
+        cap_base_on=loan.cost_cap_base_on,
         instalments=open_items(instalments, as_of=as_of),
     )
 
 
-def charges_to_date(instalments: Iterable[InstalmentFigures]) -> Decimal:
-    """The loan's cost so far: contract interest fallen due + late fees + penalty interest charged,
-    paid or not (the base the cost cap is checked against)."""
-    return sum((i.interest_billed + i.fees_charged + i.penalty_charged for i in instalments), ZERO)
+def amount_owed(instalments: Iterable[InstalmentFigures]) -> Decimal:
+    """The ledger's balance: principal outstanding (due or not) + interest fallen due + late fees +
+    penalty interest, all unpaid (what the cost cap holds below its limit)."""
+    return sum(
+        (i.principal_unpaid + i.interest_unpaid + i.fees_unpaid + i.penalty_unpaid for i in instalments), ZERO
+    )

@@ -9,7 +9,10 @@ module recomputes every cache from the ledger and lists each disagreement:
   LATE_FEE entries, penalty_charged = penalty of its PENALTY_INTEREST entries, and each *_paid = minus
   the matching column of its PAYMENT entries (payments are negative from the borrower's side);
 * the instalments' unpaid principal adds up to the loan's principal balance;
-* a payment's ledger lines (with the sign turned) plus its unapplied amount = the amount received.
+* a payment's ledger lines (with the sign turned) plus its unapplied amount = the amount received;
+* the loan's cost cap base and its date = loanmath.cost_cap_base_after_payment applied to its payments
+  in the order they were recorded (which is their date order: a payment is never dated before the loan's
+  last closed day), starting from the principal on the disbursement date.
 
 It runs a fixed number of aggregate queries, whatever the size of the book: each is grouped by loan and
 read in loan-id order, and the streams are walked side by side, so no more than one loan's rows is
@@ -25,6 +28,7 @@ from django.db.models import Count, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+import loanmath
 from borrowers.models import Instalment, LedgerEntry, Loan, Payment
 from loanmath import ZERO, quantize
 
@@ -116,7 +120,17 @@ def reconcile() -> ReconciliationReport:
         "penalty_paid": _sum(-F("penalty"), filter=Q(kind=kinds.PAYMENT)),
     }
     loans = Loan.objects.order_by("pk").values(
-        "pk", "reference", "principal_balance", "interest_balance", "fee_balance", "penalty_balance"
+        "pk",
+        "reference",
+        "principal_balance",
+        "interest_balance",
+        "fee_balance",
+        "penalty_balance",
+        "principal",
+        "disbursed_on",
+        "cost_cap_base",
+        "cost_cap_base_on",
+        "product__overdue_policy__annual_cost_cap",
     )
     ledger_by_loan = _ByLoan(
         _keyed(
@@ -152,7 +166,7 @@ def reconcile() -> ReconciliationReport:
     payments_by_loan = _ByLoan(
         _keyed(
             Payment.objects.order_by("loan_id", "pk")
-            .values("pk", "loan_id", "receipt_number", "amount", "unapplied")
+            .values("pk", "loan_id", "receipt_number", "amount", "unapplied", "paid_on")
             .annotate(
                 allocated=_sum(
                     -(
@@ -195,12 +209,32 @@ def reconcile() -> ReconciliationReport:
             loan["principal_balance"],
         )
 
+        policy = loanmath.OverduePolicy(annual_cost_cap=loan["product__overdue_policy__annual_cost_cap"])
+        base, base_on = _cents(loan["principal"]), loan["disbursed_on"]
         for payment in payments_by_loan.take(loan["pk"]):
             payments += 1
             check(
                 _("payment %(receipt)s: allocated + unapplied") % {"receipt": payment["receipt_number"]},
                 payment["amount"],
                 _cents(payment["allocated"]) + _cents(payment["unapplied"]),
+            )
+            base = loanmath.cost_cap_base_after_payment(
+                base=base,
+                base_on=base_on,
+                paid_on=payment["paid_on"],
+                amount=_cents(payment["amount"]) - _cents(payment["unapplied"]),
+                policy=policy,
+            )
+            base_on = payment["paid_on"]
+        check(_("cost cap base"), base, loan["cost_cap_base"])
+        if base_on != loan["cost_cap_base_on"]:
+            mismatches.append(
+                Mismatch(
+                    loan["reference"],
+                    _("cost cap base date %(date)s") % {"date": loan["cost_cap_base_on"]},
+                    ZERO,
+                    ZERO,
+                )
             )
 
     return ReconciliationReport(

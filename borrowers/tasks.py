@@ -13,8 +13,6 @@ from borrowers import imports, services
 from borrowers.imports import retention
 from core.business_date import business_date_today
 
-CLOSE_CHUNK_SIZE = 200
-
 
 @shared_task(acks_late=True)
 def import_run(import_job_id: int) -> str:
@@ -32,24 +30,31 @@ def import_run_queue(*, import_job_id: int) -> None:
 
 @shared_task(acks_late=True)
 def close_of_business(business_date: str | None = None) -> int:
-    """The nightly close (beat runs it just after midnight, lender's time): hand every active loan not
-    yet closed through the business date to the workers, CLOSE_CHUNK_SIZE loans a task. Returns the
-    number of chunks. Safe to run again at any time: closed loans are skipped, entries are keyed."""
-    day = date.fromisoformat(business_date) if business_date else business_date_today()
-    ids = list(services.loans_for_close(day).values_list("pk", flat=True))
-    chunks = [ids[i : i + CLOSE_CHUNK_SIZE] for i in range(0, len(ids), CLOSE_CHUNK_SIZE)]
-    for chunk in chunks:
-        close_of_business_chunk.delay(chunk, day.isoformat())
-    return len(chunks)
+    """The nightly close (beat runs it just after midnight, lender's time): plan the next business date
+    not yet closed (in order, up to `business_date`, by default today's) and hand its chunks to the
+    workers, one task each. Returns the number of chunks sent. Safe to run again at any time: it resumes
+    the run under way, sending only the chunks not done; the chunk that finishes a run starts the next."""
+    through = date.fromisoformat(business_date) if business_date else business_date_today()
+    day = services.close_next_date(through)
+    if day is None:
+        return 0
+    planned = services.close_run_plan(business_date=day)
+    if not planned.chunk_ids:
+        # Nothing to close that day (or all done): go straight on to the next date.
+        return close_of_business(through.isoformat()) if day < through else 0
+    for chunk_id in planned.chunk_ids:
+        close_of_business_chunk.delay(chunk_id, through.isoformat())
+    return len(planned.chunk_ids)
 
 
 @shared_task(acks_late=True)
-def close_of_business_chunk(loan_ids: list[int], business_date: str) -> int:
-    """Close one chunk of loans; returns the number of ledger entries written."""
-    results = services.loans_close_business_chunk(
-        loan_ids=loan_ids, business_date=date.fromisoformat(business_date)
-    )
-    return sum(result.entries_written for result in results)
+def close_of_business_chunk(chunk_id: int, through: str) -> int:
+    """Close one chunk of loans; returns the ledger entries written. The chunk that finishes its run
+    starts the next date's, until `through`."""
+    outcome = services.close_chunk_run(chunk_id=chunk_id)
+    if outcome.run_finished:
+        close_of_business.delay(through)
+    return outcome.entries
 
 
 @shared_task(acks_late=True)

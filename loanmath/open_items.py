@@ -20,6 +20,10 @@ class OpenInstalment:
     the formula amount already accrued for that period (before any cap trimming). Given these, a
     projection continues the period exactly as the nightly close of business would, so the two agree
     to the cent. Left out, a projection starts a new period at ``as_of`` (or the end of grace).
+
+    ``unbilled_interest`` is the part of ``interest`` that has not fallen due yet (the scheduled
+    interest of an instalment not yet due): it becomes owed on the due date, which is when it counts
+    against the cost cap.
     """
 
     number: int
@@ -30,14 +34,17 @@ class OpenInstalment:
     penalty: Decimal = ZERO
     penalty_from: date | None = None
     penalty_in_period: Decimal = ZERO
+    unbilled_interest: Decimal = ZERO
 
     def __post_init__(self) -> None:
         if isinstance(self.number, bool) or not isinstance(self.number, int) or self.number < 1:
             raise InvalidInputError(f"instalment number must be a whole number from 1, got {self.number!r}")
-        for name in ("principal", "interest", "fees", "penalty", "penalty_in_period"):
+        for name in ("principal", "interest", "fees", "penalty", "penalty_in_period", "unbilled_interest"):
             amount = getattr(self, name)
             require_cents(f"instalment {self.number} {name}", amount)
             object.__setattr__(self, name, quantize(amount))
+        if self.unbilled_interest > self.interest:
+            raise InvalidInputError(f"instalment {self.number}: unbilled interest is part of its interest")
 
     @property
     def total(self) -> Decimal:

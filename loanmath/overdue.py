@@ -16,18 +16,19 @@ Day conventions, used everywhere in loanmath:
   not change) is computed on the whole period and rounded half up to the cent once. A nightly job that
   posts a day at a time should post "period-to-date tonight minus period-to-date last night", so the
   posted days add up to the rounded period figure instead of accumulating a rounding error each day.
-* The cost cap: see :func:`cost_cap`.
+* The cost cap: see :func:`cost_cap_limit`.
 """
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 from enum import StrEnum
+from functools import lru_cache
 
 from loanmath.dates import DayCount, days_between
 from loanmath.errors import InvalidInputError
-from loanmath.money import ZERO, calculation_context, quantize, require_cents, require_rate
+from loanmath.money import CENT, ZERO, calculation_context, quantize, require_cents, require_rate
 
 DEFAULT_ANNUAL_COST_CAP = Decimal("0.24")
 
@@ -72,9 +73,10 @@ class OverduePolicy:
     late_fee_rate: the proportional part of the late fee, a fraction of what is overdue on the
         instalment (unpaid principal + unpaid interest) on the day the fee is charged.
     penalty_rate: the yearly penalty interest rate on overdue principal, charged by the day.
-    day_count: ACT/360 or ACT/365, the days in a year for the daily penalty rate and the cost cap.
-    annual_cost_cap: the yearly ceiling on the loan's total cost (contract interest + penalty + fees),
-        as a fraction of the principal lent; 0.24 by default.
+    day_count: ACT/360 or ACT/365, the days in a year for the daily penalty rate (the cost cap always
+        counts a 365-day year, see :func:`cost_cap_growth`).
+    annual_cost_cap: the ceiling on the loan's annualised cost, as a nominal yearly IRR (contract
+        interest, penalty and fees all included, see :func:`cost_cap_limit`); 0.24 by default.
     milestones: what happens on which day past due (kept sorted by day).
     """
 
@@ -146,8 +148,7 @@ def late_fee(*, overdue_amount: Decimal, policy: OverduePolicy) -> Decimal:
 
 
 def _pro_rata(amount: Decimal, annual_rate: Decimal, days: int, day_count: DayCount) -> Decimal:
-    """amount * annual_rate * days / days_in_year, rounded half up to the cent once: the penalty interest
-    of a period and the cost cap by a day are both a yearly rate for so many days of the product's year."""
+    """amount * annual_rate * days / days_in_year, rounded half up to the cent once (a period's penalty)."""
     with calculation_context():
         return quantize(amount * annual_rate * days / day_count.days_in_year)
 
@@ -170,41 +171,84 @@ def penalty_interest(*, overdue_principal: Decimal, start: date, end: date, poli
     return _pro_rata(overdue_principal, policy.penalty_rate, days, policy.day_count)
 
 
-def cost_cap(*, principal: Decimal, disbursed_on: date, on: date, policy: OverduePolicy) -> Decimal:
-    """The most the loan may have cost by the end of day ``on``.
+COST_CAP_DAYS_IN_YEAR = 365
+_GROWTH_PLACES = Decimal("1e-30")
+_EXACT = Context(prec=80, rounding=ROUND_FLOOR, traps=[InvalidOperation, DivisionByZero, Overflow])
 
-    cap = principal * annual_cost_cap * (on - disbursed_on) / days_in_year, rounded half up to the cent,
-    where ``principal`` is the amount lent (not the balance still owed) and days_in_year follows the
-    policy's day count.
 
-    How the cap is applied (the same rule in the nightly accrual and in every projection):
+@lru_cache(maxsize=65536)
+def cost_cap_growth(annual_cost_cap: Decimal, days: int) -> Decimal:
+    """What one yuan grows to in ``days`` days at the cap: (1 + cap / 12) ** (12 * days / 365).
 
-    * The loan's total cost on day d = all contract interest that has fallen due + all late fees + all
-      penalty interest from disbursement to d, whether paid or not, net of waivers and reversals.
-    * Contract interest is never trimmed: it was priced within the cap when the loan was made.
-    * Each day, the new late fees and penalty interest are granted only up to the headroom
-      cap(d) - total cost so far (never below zero), in the order given to :func:`trim_to_cap`:
-      late fees first, then penalty interest, oldest instalment first. So penalty interest is trimmed
-      first, and a late fee only if there is no room for it at all.
-    * What is trimmed is forgone, never charged later when the cap has grown.
-
-    Example: 10,000.00 lent on 1 Jan 2024 with a 24 % cap, ACT/365: by 1 Mar 2024 (60 days) the loan may
-    have cost at most 10,000.00 * 0.24 * 60 / 365 = 394.52.
+    The cap is a nominal yearly rate compounded monthly: the convention of the APR a borrower is shown
+    (the IRR per month times 12, see :mod:`loanmath.apr`). A month is 365 / 12 days whatever the
+    product's day count, so a 24 % cap is 24 % of a calendar year under ACT/360 and ACT/365 alike.
+    Computed in 40 digits and rounded down to 30 decimal places: that figure is the definition, so the
+    nightly job and every projection (in Python or in SQL) multiply by the same number.
     """
-    require_cents("principal", principal)
-    days = days_between(disbursed_on, on)
+    require_rate("annual_cost_cap", annual_cost_cap)
     if days < 0:
-        raise InvalidInputError(f"the cost cap starts on the disbursement date {disbursed_on}, not {on}")
-    return _pro_rata(principal, policy.annual_cost_cap, days, policy.day_count)
+        raise InvalidInputError(f"the cost cap grows forward in time, got {days} days")
+    with calculation_context():
+        exponent = Decimal(12 * days) / COST_CAP_DAYS_IN_YEAR
+        growth = (exponent * (1 + annual_cost_cap / 12).ln()).exp()
+    return growth.quantize(_GROWTH_PLACES, rounding=ROUND_FLOOR, context=_EXACT)
 
 
-def cost_cap_headroom(
-    *, principal: Decimal, disbursed_on: date, on: date, charges_to_date: Decimal, policy: OverduePolicy
+def _floor_cents(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_FLOOR, context=_EXACT)
+
+
+def cost_cap_limit(*, base: Decimal, base_on: date, on: date, policy: OverduePolicy) -> Decimal:
+    """The most the borrower may owe at the end of ``on``: ``base`` grown at the cap from ``base_on``.
+
+    The rule (PBOC announcement [2021] No. 3 measures a loan's cost as the annualised IRR of its real
+    cash flows, every cost included): on any date, the IRR of (the money lent, every payment made, and
+    what is owed that day as if it were repaid then) never exceeds ``annual_cost_cap``. The amount
+    owed at which that IRR equals the cap exactly is
+
+        limit(d) = principal * g(d - disbursed_on) - sum(payment_i * g(d - paid_on_i)),
+
+    g = :func:`cost_cap_growth`. It is kept as a running ``base`` on a date: the principal on the
+    disbursement date, and after each payment (money kept, net of any refund) ``base`` =
+    :func:`cost_cap_base_after_payment`. limit(d) = base * g(d - base_on), rounded down to the fen, so
+    the limit is never above the exact one (at most a fen per payment below it).
+
+    "What is owed" is the ledger's balance: principal outstanding (due or not) + interest fallen due +
+    late fees + penalty interest, all unpaid. How the cap is applied, the same way in the nightly close
+    and in every projection:
+
+    * Contract interest is never trimmed: a product whose contract rate is above the cap is refused.
+    * Each day, after that day's contract interest falls due, the new late fees and penalty interest are
+      granted only up to the headroom limit(d) - owed (never below zero), in the order given to
+      :func:`trim_to_cap`: late fees first, then penalty interest, oldest instalment first. So penalty
+      interest is trimmed first, and a late fee only if there is no room for it at all.
+    * What is trimmed is forgone, never charged later when the limit has grown.
+
+    Example: 1,200.00 lent on 15 Jan 2026 at a 24 % cap, nothing paid: on 23 Feb 2026 (39 days) the
+    borrower may owe at most 1,200.00 * 1.02 ** (12 * 39 / 365) = 1,230.85 (floored to the fen).
+    """
+    days = days_between(base_on, on)
+    if days < 0:
+        raise InvalidInputError(f"the cost cap is measured from {base_on}, not back to {on}")
+    if not isinstance(base, Decimal) or not base.is_finite() or base != base.quantize(CENT):
+        raise InvalidInputError(f"the cost cap base must be a Decimal in whole cents, got {base!r}")
+    growth = cost_cap_growth(policy.annual_cost_cap, days)
+    return _floor_cents(_EXACT.multiply(base, growth))
+
+
+def cost_cap_base_after_payment(
+    *, base: Decimal, base_on: date, paid_on: date, amount: Decimal, policy: OverduePolicy
 ) -> Decimal:
-    """How much more fees and penalty may be charged on ``on``: cost_cap - charges_to_date, at least 0."""
-    require_cents("charges_to_date", charges_to_date)
-    cap = cost_cap(principal=principal, disbursed_on=disbursed_on, on=on, policy=policy)
-    return max(ZERO, cap - charges_to_date)
+    """The running base after ``amount`` (kept, net of refund) is paid on ``paid_on``: the limit on that
+    day less the payment. It may be negative only if contract interest alone took the loan past the cap."""
+    require_cents("payment kept", amount)
+    return cost_cap_limit(base=base, base_on=base_on, on=paid_on, policy=policy) - amount
+
+
+def cost_cap_headroom(*, limit: Decimal, owed: Decimal) -> Decimal:
+    """How much more fees and penalty may be charged: limit - owed, at least 0."""
+    return max(ZERO, limit - owed)
 
 
 def trim_to_cap(proposed: Sequence[Decimal], headroom: Decimal) -> tuple[Decimal, ...]:

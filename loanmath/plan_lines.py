@@ -14,7 +14,10 @@ The loan, as a loan officer would check it:
 * 等额本息 (equal instalment), 等额本金 (equal principal) and 先息后本 (interest only): without extra
   payments the lines are exactly :func:`loanmath.schedule.build_schedule`'s, cent for cent, with its
   rounding rules (the level payment or level principal rounded half up and, if so rounded it would
-  repay the loan before the last month, lowered a cent at a time; the last month repays what is left).
+  repay the loan before the last month, lowered a cent at a time; the last month repays what is left,
+  which on a long term at a high rate can be hundreds of yuan more than the others). Terms that
+  build_schedule refuses because they do not amortise (the rounded payment only covers the interest)
+  are refused here too: :class:`~loanmath.schedule.NonAmortisingTermsError`.
 * 等本等息 (flat fee): principal P / n every month, rounded half up, the last month repaying what is
   left (so the principal parts are exactly those of a zero-rate 等额本金 schedule), plus every month a
   fee of P * monthly_fee_rate on the ORIGINAL principal P, rounded half up, however much is still owed.
@@ -39,7 +42,11 @@ Extra payments:
   the balance and the months left), a new level principal (balance / months left), for 先息后本 the new,
   lower monthly interest (the final repayment of principal shrinks by the extras). The new level is
   rounded half up and, like build_schedule's, lowered a cent at a time if it would repay the loan before
-  the last month of the term; so the loan ends on time unless the extras themselves clear it.
+  the last month of the term; so the loan ends on time unless the extras themselves clear it. Unlike
+  build_schedule's, a re-levelled 等额本息 payment is not refused when it only covers the interest:
+  when extras leave a small balance with many months to go at a high rate (under about
+  0.005 * ((1 + r) ** m - 1) / r for m months left), the new payment rounds to the interest, and what
+  is left is repaid with the last month (PlanResult.last_payment says how much).
   For 等本等息 the fee stays on the original principal whatever is repaid early: a lower payment saves
   no fees at all, and even SHORTEN_TERM saves only the fees of the months cut off. That is why a flat
   fee loan gains so little from prepayment.
@@ -53,8 +60,10 @@ Extra payments:
   grows with interest into a larger final payment. Example: 100.00 at 0.9761 % over 120 months is paid
   at 0.88 (0.8750043); 0.01 extra with the first payment makes it 0.87 (0.8748602) for the 119 months
   left, and the loan costs 5.03 of interest instead of 4.96 (interest_saved -0.07). What rounding can
-  shift this way stays within a cent a month compounded over the term, 0.01 * ((1 + r) ** n - 1) / r
-  (8.17 for 30 years at 4.9 %), which the property tests check; any extra that matters is far larger.
+  shift this way stays within a cent a month compounded over the term, 0.01 * ((1 + r) ** n - 1) / r,
+  which the property tests check: 8.17 for 30 years at 4.9 %, but at high rates that bound is no longer
+  small (0.01 extra on 123,456.78 at 30 % over 360 months costs 2,638.65 more: the payment falls from
+  3,086.85 to 3,086.84 and the last payment is 4,452.40), so the planner page says so in words.
 """
 
 from dataclasses import dataclass
@@ -155,8 +164,9 @@ def level_of(plan: PlanInput, baseline: tuple[PlanLine, ...]) -> Decimal:
     """build_schedule's level payment (or level principal), read off the baseline's first line.
 
     Before the last month a line pays principal = min(max(level - interest, 0), balance) (or
-    min(level, balance)); build_schedule keeps the level at or above the first month's interest and
-    below the balance before the last month, so the first line's payment (or principal) is the level.
+    min(level, balance)); build_schedule keeps the level above the first month's interest (it refuses
+    terms that do not amortise; 先息后本's level is that interest) and below the balance before the last
+    month, so the first line's payment (or principal) is the level.
     """
     first = baseline[0]
     return first.payment if _pays_a_level_payment(plan.method) else first.principal

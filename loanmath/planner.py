@@ -50,6 +50,9 @@ class PlanResult:
     """The plan, its totals and APR, and what the extras save against the same loan without them.
 
     payment: the first month's regular payment (without extras).
+    last_payment: what the last month costs (extras included). Without extras it absorbs the rounding
+        of the level compounded over the term (:mod:`loanmath.schedule`), which on a long term at a high
+        rate is far more than a few cents: state it beside ``payment``.
     total_interest: all the interest; total_fees: the monthly fees plus the up-front fee;
     total_paid: every payment plus the up-front fee (= principal + total_interest + total_fees).
     months: how many months the loan actually runs.
@@ -57,8 +60,9 @@ class PlanResult:
     apr_nominal, apr_effective: the APR as fractions (see the module docstring).
     baseline_*: the same loan without extras (baseline_total_fees counted like total_fees).
     months_saved, interest_saved: baseline minus this plan; interest_saved includes monthly fees saved.
-        Under LOWER_PAYMENT a tiny extra can make interest_saved negative by a few cents (see
-        :mod:`loanmath.plan_lines`); under SHORTEN_TERM it never is.
+        Under LOWER_PAYMENT a tiny extra can make interest_saved negative (see :mod:`loanmath.plan_lines`):
+        by a few cents on ordinary terms, but on a long term at a high rate by far more (0.01 extra on
+        123,456.78 at 30 % over 360 months: -2,638.65); under SHORTEN_TERM it never is.
     new_payment, new_payment_from, baseline_payment_then: LOWER_PAYMENT only (else None): the regular
         payment of the month after the first re-levelling, its due date, and the baseline's regular
         payment that month (module docstring).
@@ -82,10 +86,12 @@ class PlanResult:
     baseline_payment_then: Decimal | None = None
     months_saved: int = field(init=False)
     interest_saved: Decimal = field(init=False)
+    last_payment: Decimal = field(init=False)
 
     def __post_init__(self) -> None:
         # Derived, never passed in, so they cannot disagree with the figures they come from.
         object.__setattr__(self, "months_saved", self.baseline_months - self.months)
+        object.__setattr__(self, "last_payment", self.lines[-1].payment)
         object.__setattr__(
             self,
             "interest_saved",
@@ -95,7 +101,11 @@ class PlanResult:
 
 def plan_simulate(plan: PlanInput) -> PlanResult:
     """Every month of ``plan`` (:mod:`loanmath.plan_lines`), its totals and APR, and the savings from
-    its extras (module docstring)."""
+    its extras (module docstring).
+
+    Raises NonAmortisingTermsError (from build_schedule) when the loan itself, without extras, does not
+    amortise: its rounded payment only covers the interest (:mod:`loanmath.schedule`).
+    """
     baseline = baseline_lines(plan)
     has_extras = plan.extra_monthly > 0 or any(lump_sum.amount > 0 for lump_sum in plan.lump_sums)
     lines = lines_with_extras(plan, level=level_of(plan, baseline)) if has_extras else baseline

@@ -5,14 +5,15 @@ business: every late fee and every day of penalty interest up to and including `
 the open instalments' ``fees`` and ``penalty``. It then walks forward one day at a time, exactly as the
 nightly close of business would, applying the rules of :mod:`loanmath.overdue`:
 
-* on an instalment's due date its contract interest falls due (it counts towards the cost cap);
+* on an instalment's due date its unbilled contract interest falls due (it is owed from then on);
 * on the first day after grace (due date + grace_days + 1), if that day is after ``as_of``, a late fee
   of late_fee_flat + (unpaid principal + unpaid interest) * late_fee_rate is proposed;
 * every day after max(as_of, last day of grace), penalty interest on the instalment's unpaid principal
   is proposed; the period's penalty is principal * penalty_rate * days / days_in_year rounded half up
   once, and each day proposes the increase of that rounded figure, so the days add up to it exactly;
-* each day's proposals are trimmed to the cost cap (late fees first, then penalty interest, oldest
-  instalment first; see :func:`loanmath.overdue.cost_cap`).
+* each day's proposals are trimmed to the cost cap: to the headroom between what the borrower owes and
+  the most the cap allows that day (late fees first, then penalty interest, oldest instalment first;
+  see :func:`loanmath.overdue.cost_cap_limit`).
 
 Because nothing is paid and every day only adds, the amount due never decreases with a later date.
 A projection can differ from the ledger by a cent per instalment when the ledger's accrual period
@@ -32,8 +33,8 @@ from loanmath.overdue import (
     Milestone,
     OverdueBucket,
     OverduePolicy,
-    cost_cap,
     cost_cap_headroom,
+    cost_cap_limit,
     days_past_due,
     last_day_of_grace,
     late_fee,
@@ -51,28 +52,42 @@ BORROWER_HORIZONS_IN_DAYS = (1, 7, 30, 60, 90)
 class LoanPosition:
     """A loan at the end of ``as_of``, as the ledger has it after that day's close of business.
 
-    principal: the amount lent (the base of the cost cap).
-    disbursed_on: the day the money was paid out (the cost cap counts days from here).
-    charges_to_date: the loan's total cost so far: all contract interest fallen due on or before
-        ``as_of`` plus all late fees and penalty interest charged, paid or not, net of waivers.
+    principal: the amount lent.
+    disbursed_on: the day the money was paid out.
+    owed: the ledger's balance at the end of ``as_of``: principal outstanding (due or not), interest
+        fallen due, late fees and penalty interest, all unpaid.
+    cap_base, cap_base_on: the cost cap's running base (see :func:`loanmath.overdue.cost_cap_limit`):
+        the principal on the disbursement date, then after each payment the limit less the payment.
+        Left out, the loan is taken to have had no payment (the principal on ``disbursed_on``).
     instalments: every instalment with anything unpaid, due or not yet due.
     """
 
     principal: Decimal
     disbursed_on: date
     as_of: date
-    charges_to_date: Decimal
+    owed: Decimal
     instalments: tuple[OpenInstalment, ...]
+    cap_base: Decimal | None = None
+    cap_base_on: date | None = None
 
     def __post_init__(self) -> None:
         require_cents("principal", self.principal)
-        require_cents("charges_to_date", self.charges_to_date)
+        require_cents("owed", self.owed)
         object.__setattr__(self, "principal", quantize(self.principal))
-        object.__setattr__(self, "charges_to_date", quantize(self.charges_to_date))
+        object.__setattr__(self, "owed", quantize(self.owed))
+        if self.cap_base_on is not None and self.cap_base_on > self.as_of:
+            raise InvalidInputError(f"the cost cap base is dated {self.cap_base_on}, after {self.as_of}")
         object.__setattr__(self, "instalments", tuple(self.instalments))
         if self.as_of < self.disbursed_on:
             raise InvalidInputError(f"as_of {self.as_of} is before the disbursement on {self.disbursed_on}")
         require_distinct_numbers(self.instalments)
+
+    @property
+    def cap_anchor(self) -> tuple[Decimal, date]:
+        """The cost cap's running base and its date."""
+        if self.cap_base is None or self.cap_base_on is None:
+            return self.principal, self.disbursed_on
+        return self.cap_base, self.cap_base_on
 
 
 class ChargeKind(StrEnum):
@@ -143,7 +158,10 @@ class Projection:
     cost_of_waiting: the late fees and penalty interest added between ``as_of`` and ``on``.
     days_past_due, bucket: of the oldest unpaid instalment, on ``on``.
     milestones_crossed: the policy milestones reached after ``as_of`` up to and including ``on``.
-    total_cost, cost_cap: the loan's total cost to ``on`` and the ceiling it is held under.
+    owed, owed_limit: the whole balance owed at the end of ``on`` (principal not yet due included) and
+        the most the cost cap allows then.
+    penalty_periods: for each instalment whose penalty accrual period has begun by ``on``: (number,
+        the day the period runs from, the period's formula amount so far), for the ledger to keep.
     """
 
     as_of: date
@@ -154,8 +172,9 @@ class Projection:
     bucket: OverdueBucket
     milestones_crossed: tuple[Milestone, ...]
     charges: tuple[ChargeExplanation, ...]
-    total_cost: Decimal
-    cost_cap: Decimal
+    owed: Decimal
+    owed_limit: Decimal
+    penalty_periods: tuple[tuple[int, date, Decimal], ...] = ()
     amount_due: Decimal = field(init=False)
     cost_of_waiting: Decimal = field(init=False)
 
@@ -194,13 +213,14 @@ def project_amount_due(*, position: LoanPosition, policy: OverduePolicy, on: dat
     new_fees = [ZERO] * count
     new_penalty = [ZERO] * count
 
-    charges = position.charges_to_date
+    cap_base, cap_base_on = position.cap_anchor
+    owed = position.owed
     day = as_of
     while day < on:
         day += timedelta(days=1)
         for instalment in instalments:
             if instalment.due_date == day:
-                charges += instalment.interest
+                owed += instalment.unbilled_interest
         # Fees are listed before penalty interest, so the cap trims penalty interest first.
         proposals: list[tuple[int, ChargeKind, Decimal]] = [
             (n, ChargeKind.LATE_FEE, fee_formulas[n])
@@ -219,20 +239,16 @@ def project_amount_due(*, position: LoanPosition, policy: OverduePolicy, on: dat
                 penalty_formulas[n] = max(to_date, penalty_formulas[n])
         if not proposals:
             continue
-        headroom = cost_cap_headroom(
-            principal=position.principal,
-            disbursed_on=position.disbursed_on,
-            on=day,
-            charges_to_date=charges,
-            policy=policy,
+        limit = cost_cap_limit(base=cap_base, base_on=cap_base_on, on=day, policy=policy)
+        granted = trim_to_cap(
+            [amount for _, _, amount in proposals], cost_cap_headroom(limit=limit, owed=owed)
         )
-        granted = trim_to_cap([amount for _, _, amount in proposals], headroom)
         for (n, kind, _), amount in zip(proposals, granted, strict=True):
             if kind is ChargeKind.LATE_FEE:
                 new_fees[n] += amount
             else:
                 new_penalty[n] += amount
-        charges += sum(granted, ZERO)
+        owed += sum(granted, ZERO)
 
     days_in_year = policy.day_count.days_in_year
     projected: list[ProjectedInstalment] = []
@@ -301,9 +317,12 @@ def project_amount_due(*, position: LoanPosition, policy: OverduePolicy, on: dat
             milestones=policy.milestones, from_days_past_due=days_late_then, to_days_past_due=days_late
         ),
         charges=tuple(explanations),
-        total_cost=charges,
-        cost_cap=cost_cap(
-            principal=position.principal, disbursed_on=position.disbursed_on, on=on, policy=policy
+        owed=owed,
+        owed_limit=cost_cap_limit(base=cap_base, base_on=cap_base_on, on=on, policy=policy),
+        penalty_periods=tuple(
+            (instalment.number, penalty_starts[n], penalty_formulas[n])
+            for n, instalment in enumerate(instalments)
+            if on > penalty_starts[n] and instalment.principal > 0
         ),
     )
 

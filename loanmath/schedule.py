@@ -9,14 +9,37 @@ Rules common to the three methods, in the order a loan officer would check them:
   rate first) keeps the result exact wherever it can be, e.g. 120,000.00 * 0.06 / 12 = 600.00.
 * Principal portions and payments are whole cents. Every instalment but the last follows the method's
   rule; the last instalment repays whatever balance is left, so the principal portions sum exactly to
-  the loan principal and the balance ends at exactly 0.00. The last payment therefore absorbs every
-  rounding remainder and may differ by a few cents from the others.
+  the loan principal and the balance ends at exactly 0.00. The last payment therefore absorbs the
+  rounding of the level payment (or level principal) compounded over the whole term. On a short loan
+  that is a few cents; on a long term at a high rate it can be far more, because every month's
+  shortfall earns interest until the end. Example: 100,000.00 at 24 % over 360 months. The exact
+  payment is 2,001.6044...; rounded, 2,001.60 is paid 359 times, 0.0044 short each month, and at 2 % a
+  month those shortfalls, with the rounding of each month's interest, leave 2,255.35 of principal to the
+  last instalment: the last payment is 2,300.46 (with 45.11 of interest), 298.86 more than the others.
+  :attr:`Schedule.regular_payment` and :attr:`Schedule.last_payment` give both figures, so whatever
+  shows a schedule can state them.
 * The level payment (等额本息) or level principal (等额本金) is rounded half up to the cent. If, so
   rounded, it would repay the whole balance before the last instalment, it is lowered one cent at a time
   until the balance lasts to the last instalment, which then absorbs the difference. This only happens
   when half a cent a month, compounded over a long term, outgrows the last month's principal (e.g.
   1,000.00 at 10 % over 360 months: 8.7757... rounds to 8.78, which would repay the loan early, so
   the payment is 8.77); the hand examples above never meet it.
+* A 等额本息 or 等额本金 schedule must **amortise**: once the level is rounded (and lowered, by the rule
+  above), every instalment but the last repays principal of at least 0.01. For 等额本息 that is exactly
+  "the level payment is more than the first month's interest": the balance only falls, so the interest
+  (rounded half up, which never reverses an order) never rises and every later principal part
+  (payment - interest) is at least the first; and the rule above keeps a balance to the last
+  instalment, so no principal part is cut short. For 等额本金 it is "P / n, rounded and lowered, is at
+  least 0.01". A one-instalment schedule always amortises. Terms that do not amortise are refused with
+  :class:`NonAmortisingTermsError`, which carries the figures: an equal-instalment loan whose rounded
+  payment only pays the interest has become a balloon loan, and nobody chose that. Example: 1,000.00 at
+  36 % over 360 months: the exact payment 30.0007... rounds to 30.00, the first month's interest is
+  30.00, so 359 payments of 30.00 repay nothing and the last would be 1,030.00: refused. The same
+  rate and term amortise from a larger principal: the rounded payment exceeds the first month's interest
+  whenever the exact principal part, P * r / ((1 + r) ** n - 1) with r = annual_rate / 12, is at least
+  0.01, i.e. from P = 0.01 * ((1 + r) ** n - 1) / r (about 13,940 here). So whether terms amortise
+  depends on the principal too, and is checked on each loan, not on a product. 先息后本 repays all the
+  principal with the last instalment by design and is never refused.
 * An instalment never repays more principal than the balance still owed, nor less than nothing.
 * A zero-rate loan is allowed: it charges no interest, and equal instalment then equals equal principal.
 """
@@ -85,19 +108,59 @@ class Instalment:
 
 @dataclass(frozen=True)
 class Schedule:
-    """The terms, every instalment in due order, and the totals over all instalments."""
+    """The terms, every instalment in due order, and the totals over all instalments.
+
+    regular_payment: the payment of every instalment but the last, when they are all the same (等额本息,
+        先息后本, 等额本金 at a zero rate); None when they differ (等额本金, whose payments fall as the
+        interest does) or when there is only one instalment.
+    last_payment: the last instalment's payment, which absorbs the rounding (module docstring): it can
+        differ from regular_payment by far more than a few cents, so state both.
+    """
 
     terms: LoanTerms
     instalments: tuple[Instalment, ...]
     total_principal: Decimal = field(init=False)
     total_interest: Decimal = field(init=False)
     total_payment: Decimal = field(init=False)
+    regular_payment: Decimal | None = field(init=False)
+    last_payment: Decimal = field(init=False)
 
     def __post_init__(self) -> None:
         # Totals are derived, never passed in, so they cannot disagree with the lines.
         object.__setattr__(self, "total_principal", sum((i.principal for i in self.instalments), ZERO))
         object.__setattr__(self, "total_interest", sum((i.interest for i in self.instalments), ZERO))
         object.__setattr__(self, "total_payment", sum((i.payment for i in self.instalments), ZERO))
+        before_last = {i.payment for i in self.instalments[:-1]}
+        object.__setattr__(self, "regular_payment", before_last.pop() if len(before_last) == 1 else None)
+        object.__setattr__(self, "last_payment", self.instalments[-1].payment)
+
+
+class NonAmortisingTermsError(InvalidInputError):
+    """等额本息 or 等额本金 terms whose rounded level repays no principal before the last instalment
+    (the module docstring defines "amortise"): the loan would be a balloon loan in disguise.
+
+    terms: the terms refused. instalment: the first instalment that repays no principal (for these
+    methods always the first, number 1). payment and interest: that instalment's payment and interest,
+    equal since it repays no principal (the payment only covers the interest); level: the rounded level
+    payment (等额本息) or level principal (等额本金) after the cent-lowering rule; last_payment: what the
+    last instalment would have been (the whole principal and its interest).
+    """
+
+    def __init__(
+        self, *, terms: LoanTerms, instalment: Instalment, level: Decimal, last_payment: Decimal
+    ) -> None:
+        self.terms = terms
+        self.instalment = instalment
+        self.payment = instalment.payment
+        self.interest = instalment.interest
+        self.level = level
+        self.last_payment = last_payment
+        what = "payment" if terms.method is RepaymentMethod.EQUAL_INSTALMENT else "principal"
+        super().__init__(
+            f"{terms.principal} at {terms.annual_rate} over {terms.months} months does not amortise: the "
+            f"level {what} {level} repays no principal in instalment {instalment.number} (payment "
+            f"{self.payment}, interest {self.interest}), so all of it would fall due with the last instalment"
+        )
 
 
 def monthly_interest(*, balance: Decimal, annual_rate: Decimal) -> Decimal:
@@ -164,7 +227,10 @@ def _repaid_before_the_last_instalment(instalments: tuple[Instalment, ...]) -> b
 
 
 def build_schedule(terms: LoanTerms) -> Schedule:
-    """The full schedule for ``terms``, by the rules in this module's docstring."""
+    """The full schedule for ``terms``, by the rules in this module's docstring.
+
+    Raises NonAmortisingTermsError for 等额本息 or 等额本金 terms that do not amortise.
+    """
     if terms.method is RepaymentMethod.INTEREST_ONLY:
         return Schedule(terms=terms, instalments=_amortise(terms, ZERO, _no_principal))
     planned_principal: Callable[[Decimal, Decimal], Decimal]
@@ -179,6 +245,11 @@ def build_schedule(terms: LoanTerms) -> Schedule:
     while _repaid_before_the_last_instalment(instalments) and level > 0:
         level -= CENT
         instalments = _amortise(terms, level, planned_principal)
+    for instalment in instalments[:-1]:
+        if instalment.principal <= 0:
+            raise NonAmortisingTermsError(
+                terms=terms, instalment=instalment, level=level, last_payment=instalments[-1].payment
+            )
     return Schedule(terms=terms, instalments=instalments)
 
 

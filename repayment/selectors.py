@@ -91,6 +91,10 @@ class PlanView:
     one_offs: tuple[OneOffPayment, ...]
     lower_payment: bool  # the extras lower the payment (and the page says so), rather than the term
     schedule: tuple[ScheduleLine, ...]
+    # What the extras add to the cost when they make the loan dearer (LOWER_PAYMENT only: rounding the new
+    # payment down can leave more unpaid each month than the extra repaid, and that grows with interest
+    # to the last payment; on a long term at a high rate, hundreds or thousands of yuan). Else zero.
+    costs_more: Decimal
 
 
 def plan_view(result: "loanmath.PlanResult") -> PlanView:
@@ -110,6 +114,7 @@ def plan_view(result: "loanmath.PlanResult") -> PlanView:
         one_offs=one_off_payments(result),
         lower_payment=result.new_payment is not None,
         schedule=schedule_lines(result),
+        costs_more=max(-result.interest_saved, loanmath.ZERO),
     )
 
 

@@ -16,6 +16,7 @@ from core.business_date import business_date_today
 from core.exceptions import ApplicationError
 from core.htmx import render_page
 from core.http import HtmxHttpRequest
+from core.templatetags.money import money
 from repayment import exports, selectors
 from repayment.forms import DebtsForm, PlanForm
 
@@ -56,9 +57,35 @@ def _invalid_export(forms: list[PlanForm]) -> JsonResponse:
 
 
 def _simulate(form: PlanForm) -> selectors.PlanView | None:
-    """The plan's result, or None with the problem added to the form (never an exception to the page)."""
+    """The plan's result, or None with the problem added to the form (never an exception to the page):
+    beside the term and the rate when the loan does not amortise, else for the whole form."""
     try:
         return selectors.plan_view(loanmath.plan_simulate(form.plan_input()))
+    except loanmath.NonAmortisingTermsError as error:
+        # The term and the rate together make a payment that never pays the loan down: say so beside both.
+        logger.info("plan does not amortise: %s", error)
+        form.add_error(
+            "months",
+            _(
+                "Over %(months)s months at this rate, the monthly payment of %(payment)s only covers the "
+                "interest (%(interest)s in the first month): none of the loan would be repaid until the last "
+                "payment, %(last)s. Choose a shorter term or a lower rate."
+            )
+            % {
+                "months": error.terms.months,
+                "payment": money(error.payment),
+                "interest": money(error.interest),
+                "last": money(error.last_payment),
+            },
+        )
+        form.add_error(
+            "annual_rate",
+            _(
+                "At this rate the monthly payment would only cover the interest: lower the rate or shorten "
+                "the term."
+            ),
+        )
+        return None
     except loanmath.LoanMathError as error:
         # loanmath's reason is written for developers, in English; the borrower reads what to change.
         logger.info("plan not computable: %s", error)

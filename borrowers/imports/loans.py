@@ -20,6 +20,7 @@ from borrowers.imports.importer import Importer, ParsedRow, Review
 from borrowers.imports.parse import Cells, Record, age_on
 from borrowers.imports.report import RowProblem, RowRefusedError
 from borrowers.models import BorrowerProfile, ImportJob, Loan, LoanProduct
+from borrowers.services.loans import non_amortising_message
 from core.exceptions import ApplicationError
 
 ADULT_AGE = 18
@@ -69,6 +70,8 @@ class LoanImporter(Importer[LoanRow]):
         super().__init__(job=job)
         self.products = {product.code: product for product in LoanProduct.objects.all()}
         self.customers: dict[str, tuple[tuple[str, str, str, date], int]] = {}
+        # What loanmath said of each (principal, rate, term, method) already seen: None when it amortises.
+        self.terms_refusals: dict[tuple[Decimal, Decimal, int, str], str | None] = {}
         self.profiles_created = self.profiles_updated = 0
 
     def parse(self, record: Record) -> LoanRow | list[str]:
@@ -166,7 +169,35 @@ class LoanImporter(Importer[LoanRow]):
                     )
                 continue
             review.problems.extend(self._customer_problems(row, profiles.get(row.customer_number)))
+            terms_problem = self._terms_problem(row)
+            if terms_problem is not None:
+                review.problems.append(RowProblem(row.line, terms_problem))
         return review
+
+    def _terms_problem(self, row: LoanRow) -> str | None:
+        """Why loan_create would refuse this row's terms because its rounded payment does not amortise
+        (loanmath.schedule), so every such row of the file is named while it is checked, before anything
+        is booked; None when it amortises. loan_create checks again when it books."""
+        product = self.products[row.product_code]
+        key = (row.principal, product.annual_rate, product.term_months, product.method)
+        if key not in self.terms_refusals:
+            refusal = None
+            try:
+                loanmath.build_schedule(
+                    loanmath.LoanTerms(
+                        principal=row.principal,
+                        annual_rate=product.annual_rate,
+                        months=product.term_months,
+                        first_due_date=row.first_due_date,
+                        method=loanmath.RepaymentMethod(product.method),
+                    )
+                )
+            except loanmath.NonAmortisingTermsError as error:
+                refusal = non_amortising_message(error)
+            except loanmath.LoanMathError:
+                pass  # any other problem with the terms, loan_create names when it books
+            self.terms_refusals[key] = refusal
+        return self.terms_refusals[key]
 
     @staticmethod
     def _differences(row: LoanRow, loan: Loan) -> list[str]:

@@ -4,9 +4,9 @@ The ledger is the truth. The balances on Loan and the paid/charged amounts on In
 for reading speed: they change only in the same transaction as the ledger entries that explain them
 (see borrowers.services), and `manage.py reconcile` proves they agree.
 
-One module per part (fields, profiles, policies, loans, ledger, intake); every name is imported here, so
-`from borrowers.models import Loan` is the one way to reach them, and Django finds the models by importing
-this package. The order below is the order the models were defined in before the split.
+One module per part (fields, profiles, policies, loans, ledger, intake, close); every name is imported
+here, so `from borrowers.models import Loan` is the one way to reach them, and Django finds the models
+by importing this package. The order below is the order the models were defined in before the split.
 """
 
 # In the order the models were defined (each module imports the ones above it), not sorted.
@@ -17,16 +17,20 @@ from borrowers.models.policies import LoanProduct, Milestone, OverduePolicy
 from borrowers.models.loans import Instalment, Loan, Payment
 from borrowers.models.ledger import LedgerEntry, LedgerIsAppendOnlyError
 from borrowers.models.intake import ImportJob, LinkAttempt
+from borrowers.models.close import CloseChunk, CloseRun, LoanBucketSpell
 # isort: on
 
 __all__ = [
     "BorrowerProfile",
+    "CloseChunk",
+    "CloseRun",
     "ImportJob",
     "Instalment",
     "LedgerEntry",
     "LedgerIsAppendOnlyError",
     "LinkAttempt",
     "Loan",
+    "LoanBucketSpell",
     "LoanProduct",
     "Milestone",
     "MoneyField",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from borrowers.models.fields import MoneyField, RateField
 from borrowers.models.policies import LoanProduct
 from borrowers.models.profiles import BorrowerProfile
-from loanmath import OverdueBucket
+from loanmath import ZERO, OverdueBucket
 
 
 class Loan(models.Model):
@@ -60,6 +60,11 @@ class Loan(models.Model):
         blank=True,
         help_text=_("The last business date whose charges are in the ledger."),
     )
+    # The cost cap's running base (loanmath.cost_cap_limit): the principal on the disbursement date, then
+    # after each payment the most that could be owed that day less the money kept. A cache of the ledger's
+    # payments, changed only with them, and proved by `manage.py reconcile`. May go below zero.
+    cost_cap_base = models.DecimalField(_("cost cap base"), max_digits=15, decimal_places=2, default=ZERO)
+    cost_cap_base_on = models.DateField(_("cost cap base date"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     # The loan's terms as booked, never changed after: the admin's "Terms" and a borrower's data export.
@@ -74,6 +79,8 @@ class Loan(models.Model):
         "days_past_due",
         "bucket",
         "closed_through",
+        "cost_cap_base",
+        "cost_cap_base_on",
     )
 
     class Meta:
@@ -172,13 +179,15 @@ class Instalment(models.Model):
 
     @property
     def is_settled(self) -> bool:
-        """Nothing left to pay on it. (Interest of an instalment whose principal was repaid early is never
-        billed, so it is not owed.)"""
+        """Nothing left to pay on it, now or on its due date: principal, all its interest (fallen due or
+        not: an interest-only instalment has no principal and still owes interest), fees and penalty.
+        (The interest of a period whose principal was repaid early is repriced to what is really owed,
+        0.00 when none is left, so it does not keep the instalment open.)"""
         return (
             self.principal_unpaid == 0
-            and self.interest_unpaid == 0
+            and self.interest_paid == self.interest
             and self.fees_unpaid == 0
-            and (self.penalty_unpaid == 0)
+            and self.penalty_unpaid == 0
         )
 
 

@@ -1,18 +1,35 @@
 """Under which terms: the overdue policy (and its milestones) and the loan product that uses it."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.models.fields import MoneyField, RateField
 from core.i18n import in_language
-from loanmath import ZERO, DayCount, MilestoneKind, OverpaymentHandling, RepaymentMethod
+from loanmath import (
+    COST_CAP_DAYS_IN_YEAR,
+    ZERO,
+    DayCount,
+    MilestoneKind,
+    OverpaymentHandling,
+    RepaymentMethod,
+)
 
 
 class OverduePolicy(models.Model):
-    """What being late costs under a product. Staff edit it; loanmath applies it."""
+    """What being late costs under a product. Staff edit it; loanmath applies it.
+
+    Penalty interest is either a yearly rate of its own or the loan's contract rate plus a markup
+    (罚息 is commonly the contract rate plus 30 to 50 percent of it). Either way, a penalty that alone
+    would cost more than the cost cap (both counted over a 365-day year) is refused: here for a rate of
+    its own, and for a markup on each product that uses the policy (LoanProduct.clean)."""
+
+    class PenaltyBasis(models.TextChoices):
+        RATE = "rate", _("A yearly rate of its own")
+        MARKUP = "markup", _("The loan's contract rate plus a markup")
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     grace_days = models.PositiveSmallIntegerField(
@@ -34,6 +51,20 @@ class OverduePolicy(models.Model):
             "A yearly fraction charged by the day on overdue principal: 0.180000 means 18 percent a year."
         ),
     )
+    penalty_basis = models.CharField(
+        _("penalty interest is"),
+        max_length=10,
+        choices=PenaltyBasis.choices,
+        default=PenaltyBasis.RATE,
+    )
+    penalty_markup = RateField(
+        _("penalty interest, markup on the contract rate"),
+        default=Decimal("0.500000"),
+        help_text=_(
+            "Used when penalty interest is the contract rate plus a markup: 0.500000 means the contract "
+            "rate plus half of it (a 12 percent loan pays 18 percent a year on overdue principal)."
+        ),
+    )
     day_count = models.PositiveSmallIntegerField(
         _("day count"), choices=[(360, "ACT/360"), (365, "ACT/365")], default=365
     )
@@ -41,8 +72,8 @@ class OverduePolicy(models.Model):
         _("yearly cap on total cost"),
         default=Decimal("0.240000"),
         help_text=_(
-            "Contract interest, penalty interest and fees together never exceed this yearly share of the "
-            "principal."
+            "The true annualised cost of a loan (its IRR, with contract interest, penalty interest and fees "
+            "all included) never exceeds this yearly rate."
         ),
     )
 
@@ -52,6 +83,35 @@ class OverduePolicy(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.penalty_rate is None or self.annual_cost_cap is None or self.day_count is None:
+            return
+        if self.penalty_basis == self.PenaltyBasis.RATE and self.penalty_cost_over_a_year(
+            self.penalty_rate
+        ) > Decimal(self.annual_cost_cap):
+            raise ValidationError(
+                {
+                    "penalty_rate": _(
+                        "Penalty interest alone would cost more than the yearly cost cap of %(cap)s."
+                    )
+                    % {"cap": f"{Decimal(self.annual_cost_cap) * 100:.2f}%"}
+                }
+            )
+
+    def penalty_rate_for(self, contract_rate: Decimal) -> Decimal:
+        """The yearly penalty rate on a loan at ``contract_rate``: the policy's own rate, or the contract
+        rate plus the markup (half up to 6 places, the precision rates are kept in)."""
+        if self.penalty_basis == self.PenaltyBasis.MARKUP:
+            return (contract_rate * (1 + self.penalty_markup)).quantize(
+                Decimal("0.000001"), rounding=ROUND_HALF_UP
+            )
+        return self.penalty_rate
+
+    def penalty_cost_over_a_year(self, penalty_rate: Decimal) -> Decimal:
+        """What a penalty rate charged per day of this policy's year costs over a 365-day year."""
+        return Decimal(penalty_rate) * COST_CAP_DAYS_IN_YEAR / self.day_count
 
     @property
     def day_count_convention(self) -> DayCount:
@@ -137,6 +197,39 @@ class LoanProduct(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        """A product whose own contract cost exceeds its policy's cost cap is refused, and so is one whose
+        penalty interest (the contract rate plus the policy's markup) alone would."""
+        super().clean()
+        if self.annual_rate is None or self.overdue_policy_id is None:
+            return
+        policy = self.overdue_policy
+        cap = Decimal(policy.annual_cost_cap)
+        percent = f"{cap * 100:.2f}%"
+        if Decimal(self.annual_rate) > cap:
+            raise ValidationError(
+                {
+                    "annual_rate": _(
+                        "The contract rate is above the yearly cost cap of %(cap)s of its overdue policy."
+                    )
+                    % {"cap": percent}
+                }
+            )
+        penalty = policy.penalty_rate_for(Decimal(self.annual_rate))
+        if (
+            policy.penalty_basis == policy.PenaltyBasis.MARKUP
+            and policy.penalty_cost_over_a_year(penalty) > cap
+        ):
+            raise ValidationError(
+                {
+                    "overdue_policy": _(
+                        "With this policy's markup, penalty interest alone would cost more than its yearly "
+                        "cost cap of %(cap)s."
+                    )
+                    % {"cap": percent}
+                }
+            )
 
     @property
     def name(self) -> str:

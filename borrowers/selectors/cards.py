@@ -41,6 +41,8 @@ class LoanCard(LoanStatusMixin):
     # payoff_today - outstanding: the interest of the current period, charged in full when the loan is
     # repaid early (loanmath.payoff_amount); the period ends on next_due_date.
     payoff_extra: Decimal
+    # A product that refunds money beyond what is due takes no early repayment: its card shows no payoff.
+    can_repay_early: bool
     next_due_date: date | None
     next_due_amount: Decimal
     days_past_due: int
@@ -91,6 +93,7 @@ def _paid_off_card(info: LoanInfo) -> LoanCard:
         amount_due_today=ZERO,
         payoff_today=ZERO,
         payoff_extra=ZERO,
+        can_repay_early=False,
         next_due_date=None,
         next_due_amount=ZERO,
         days_past_due=0,
@@ -125,6 +128,7 @@ def card_figures(info: LoanInfo, today: date) -> CardFigures:
         amount_due_today=projection.amount_due,
         payoff_today=payoff,
         payoff_extra=payoff - outstanding,
+        can_repay_early=not loan.overpayment_refunded,
         next_due_date=next_item.due_date if next_item else None,
         next_due_amount=next_item.total if next_item else ZERO,
         days_past_due=projection.days_past_due,

@@ -76,8 +76,8 @@ class LoanDetail:
     pay_on_rows: tuple[PayOnRow, ...]
     chosen: PayOnRow
     charges: tuple[ChargeLine, ...]
-    cost_cap_to_date: Decimal
-    total_cost_to_date: Decimal
+    owed_limit: Decimal  # the most the cost cap lets the borrower owe on the chosen date
+    owed_on_chosen: Decimal  # what they would owe then (principal not yet due included)
     milestones: tuple[MilestoneView, ...]
     chart: tuple[ChartBar, ...]
     chart_height: int
@@ -208,8 +208,8 @@ def borrower_loan_detail(*, loan: LoanBundle, today: date, pay_on: date | None =
         pay_on_rows=tuple(rows),
         chosen=chosen,
         charges=charge_lines(loan.ledger, chosen_projection),
-        cost_cap_to_date=chosen_projection.cost_cap,
-        total_cost_to_date=chosen_projection.total_cost,
+        owed_limit=chosen_projection.owed_limit,
+        owed_on_chosen=chosen_projection.owed,
         milestones=milestones,
         chart=_chart(rows),
         chart_height=len(rows) * 10,

@@ -51,6 +51,8 @@ class LoanFacts(LoanStatusMixin):
     method_label: str
     disbursed_on: date
     closed_through: date | None  # the last business date whose charges are in the ledger
+    cost_cap_base: Decimal  # the cost cap's running base and its date (loanmath.cost_cap_limit)
+    cost_cap_base_on: date
     status: str
     status_label: str
     overpayment_refunded: bool  # money paid beyond what is due is refunded (else it prepays principal)
@@ -140,6 +142,8 @@ def loan_facts(loan: Loan) -> LoanFacts:
         ),
         disbursed_on=loan.disbursed_on,
         closed_through=loan.closed_through,
+        cost_cap_base=loan.cost_cap_base,
+        cost_cap_base_on=loan.cost_cap_base_on,
         status=loan.status,
         status_label=str(loan.get_status_display()),
         overpayment_refunded=loan.product.overpayment_handling == loanmath.OverpaymentHandling.REFUND.value,
@@ -174,7 +178,7 @@ def _loan_info(loan: Loan) -> LoanInfo:
     return LoanInfo(
         loan=loan_facts(loan),
         instalments=tuple(_instalment_info(inst) for inst in loan.instalments.all()),
-        policy=policy_for_loanmath(policy),
+        policy=policy_for_loanmath(policy, contract_rate=loan.annual_rate),
         milestones=tuple(
             MilestoneInfo(day=m.day, kind=m.kind, kind_label=str(m.get_kind_display()), text=m.text)
             for m in policy.milestones.all()

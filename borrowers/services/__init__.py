@@ -2,7 +2,9 @@
 
 One module per thing written (HackSoft's "services as a package"): ``loans`` books a loan,
 ``close_of_business`` brings charges up to a day, ``payments`` records and allocates money, ``policies``
-restarts penalty periods when terms change, ``linking`` links a loan to an account, ``profiles`` saves a
+restarts penalty periods when terms change, ``close_runs`` plans a night's close of business as runs and
+chunks and ``bulk_close`` closes a chunk set-based (PostgreSQL), equal entry for entry to
+``close_of_business``, the per-loan reference, ``linking`` links a loan to an account, ``profiles`` saves a
 borrower's record. ``ledger`` holds the steps close of business and payments share on a locked loan.
 Callers use the names re-exported here (``from borrowers import services; services.loan_create(...)``).
 
@@ -25,17 +27,25 @@ Transactions: the services are the only transaction and audit boundary (callers 
 ones that compose — ``loan_create`` and ``payment_record`` run once per row inside an import's single
 transaction, the demo seeds everything in one — open an ordinary (nestable) transaction. The ones whose
 point is that their work is committed when they return are durable: ``loan_link`` (a failed attempt must
-count even though an error follows) and each loan of ``loans_close_business_chunk`` (one loan's close is
-never undone by another's).
+count even though an error follows), each loan of ``loans_close_business_chunk`` (one loan's close is
+never undone by another's), and a close-of-business chunk with its done-marker (``close_chunk_run``).
 """
 
 from borrowers.identity import national_id_hash, national_id_normalize
-from borrowers.positions import charges_to_date, loan_position, open_items, policy_for_loanmath
+from borrowers.positions import amount_owed, loan_position, open_items, policy_for_loanmath
 from borrowers.services.close_of_business import (
     CloseResult,
     loan_close_business,
     loans_close_business_chunk,
     loans_for_close,
+)
+from borrowers.services.close_runs import (
+    CLOSE_CHUNK_SIZE,
+    CloseSummary,
+    close_business_through,
+    close_chunk_run,
+    close_next_date,
+    close_run_plan,
 )
 from borrowers.services.linking import loan_link
 from borrowers.services.loans import loan_create
@@ -44,9 +54,15 @@ from borrowers.services.policies import penalty_periods_restart
 from borrowers.services.profiles import borrower_profile_save
 
 __all__ = [
+    "CLOSE_CHUNK_SIZE",
     "CloseResult",
+    "CloseSummary",
+    "amount_owed",
     "borrower_profile_save",
-    "charges_to_date",
+    "close_business_through",
+    "close_chunk_run",
+    "close_next_date",
+    "close_run_plan",
     "loan_close_business",
     "loan_create",
     "loan_link",

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 import loanmath
-from borrowers.models import Instalment, LedgerEntry, Loan
+from borrowers.models import LedgerEntry, Loan
 from borrowers.positions import loan_position, policy_for_loanmath
-from borrowers.services.ledger import charge_post, loan_cache_save, loan_classify, loan_lock
+from borrowers.services.ledger import LoanBook, charge_post, loan_book_save, loan_classify, loan_lock
 
 
 @dataclass(frozen=True)
@@ -32,59 +32,66 @@ def _basis(charge: loanmath.ChargeExplanation) -> dict[str, str | int]:
     }
 
 
-def _close_one_day(
-    loan: Loan, instalments: list[Instalment], policy: loanmath.OverduePolicy, day: date
-) -> int:
+def _close_one_day(book: LoanBook, policy: loanmath.OverduePolicy, day: date) -> int:
+    """Close one day of a locked loan in memory, by loanmath's projection of the day (the one
+    definition of the rules): the position is taken before the day's interest falls due, so that
+    interest is counted against the cost cap once, by the projection, exactly as a borrower was told."""
+    loan, instalments = book.loan, book.instalments
+    projection = loanmath.project_amount_due(position=loan_position(loan, instalments), policy=policy, on=day)
     written = 0
-    # 1. Contract interest falls due on the due date (never for an instalment whose principal is repaid).
+    # 1. Contract interest falls due on the due date, whatever the instalment's principal (an
+    # interest-only instalment has none scheduled).
     for inst in instalments:
-        if inst.due_date == day and inst.principal_unpaid > 0 and inst.interest_billed < inst.interest:
+        if inst.due_date == day and inst.interest_billed < inst.interest:
             amount = inst.interest - inst.interest_billed
-            written += charge_post(loan, inst, LedgerEntry.Kind.INTEREST_DUE, inst.due_date, interest=amount)
-    # 2. Lateness: whatever loanmath's projection adds between yesterday and today is today's charge.
-    position = loan_position(loan, instalments)
-    projection = loanmath.project_amount_due(position=position, policy=policy, on=day)
+            written += charge_post(book, inst, LedgerEntry.Kind.INTEREST_DUE, inst.due_date, interest=amount)
+    # 2. Lateness: whatever the projection adds between yesterday and today is today's charge.
     by_number = {inst.number: inst for inst in instalments}
     basis = {(c.instalment_number, c.kind): _basis(c) for c in projection.charges}
     for line in projection.instalments:
         inst = by_number[line.number]
         fee_basis = basis.get((line.number, loanmath.ChargeKind.LATE_FEE), {})
         written += charge_post(
-            loan, inst, LedgerEntry.Kind.LATE_FEE, day, basis=fee_basis, fees=line.new_fees
+            book, inst, LedgerEntry.Kind.LATE_FEE, day, basis=fee_basis, fees=line.new_fees
         )
         penalty_basis = basis.get((line.number, loanmath.ChargeKind.PENALTY_INTEREST), {})
         written += charge_post(
-            loan, inst, LedgerEntry.Kind.PENALTY_INTEREST, day, basis=penalty_basis, penalty=line.new_penalty
+            book, inst, LedgerEntry.Kind.PENALTY_INTEREST, day, basis=penalty_basis, penalty=line.new_penalty
         )
-    for charge in projection.charges:
-        if charge.kind is loanmath.ChargeKind.PENALTY_INTEREST:
-            inst = by_number[charge.instalment_number]
-            inst.penalty_period_start = charge.start
-            inst.penalty_period_formula += charge.formula_amount
+    for number, start, formula in projection.penalty_periods:
+        inst = by_number[number]
+        inst.penalty_period_start = start
+        inst.penalty_period_formula = formula
     loan.closed_through = day
-    loan_classify(loan, instalments, day)
+    loan_classify(book, day)
     return written
 
 
-def loan_close_through(loan: Loan, instalments: list[Instalment], business_date: date) -> int:
+def loan_close_through(book: LoanBook, business_date: date) -> int:
     """Close each day after the loan's last closed one through `business_date`, on a loan locked by the
-    caller (close of business, or a payment bringing charges up to its date). Returns entries written."""
-    policy = policy_for_loanmath(loan.product.overdue_policy)
+    caller (close of business, or a payment bringing charges up to its date), in memory: the caller's
+    `loan_book_save` writes it all at once. Returns the charges added.
+
+    This per-loan path is the reference: the set-based close of a chunk (borrowers.services.bulk_close)
+    must write the same ledger, entry for entry, and a differential test holds it to that."""
+    loan = book.loan
+    policy = policy_for_loanmath(loan.product.overdue_policy, contract_rate=loan.annual_rate)
     written = 0
     day = (loan.closed_through or loan.disbursed_on) + timedelta(days=1)
     while day <= business_date and loan.status == Loan.Status.ACTIVE:
-        written += _close_one_day(loan, instalments, policy, day)
+        written += _close_one_day(book, policy, day)
         day += timedelta(days=1)
     return written
 
 
 def _close(loan_id: int, business_date: date) -> CloseResult:
     """One loan's close, inside the caller's transaction."""
-    loan, instalments = loan_lock(loan_id)
-    before = loan.closed_through
-    written = loan_close_through(loan, instalments, business_date)
-    loan_cache_save(loan, instalments)
-    days = (loan.closed_through - before).days if loan.closed_through and before else 0
+    book = loan_lock(loan_id)
+    before = book.loan.closed_through
+    loan_close_through(book, business_date)
+    written = loan_book_save(book)
+    after = book.loan.closed_through
+    days = (after - before).days if after and before else 0
     return CloseResult(loan_id=loan_id, days_closed=max(days, 0), entries_written=written)
 
 

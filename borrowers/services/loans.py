@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 
 import loanmath
 from accounts.models import User
-from borrowers.models import BorrowerProfile, Instalment, LedgerEntry, Loan, LoanProduct
+from borrowers.models import BorrowerProfile, Instalment, LedgerEntry, Loan, LoanBucketSpell, LoanProduct
 from core.exceptions import ApplicationError
 from core.services import audit_record
+from core.templatetags.money import money
 
 
 def loan_create(
@@ -28,6 +29,11 @@ def loan_create(
     request: HttpRequest | None = None,
 ) -> Loan:
     """Book a disbursed loan: its schedule from loanmath, and the disbursement in the ledger.
+
+    Terms whose rounded payment does not amortise (loanmath.schedule: every instalment but the last must
+    repay some principal) are refused with `non_amortising_message`: whether they do depends on the
+    principal as well as the product's rate and term, so it is checked here, on each loan, and not on
+    the product.
 
     A loan booked by hand (`booked_by`, from the admin) writes its own audit row, `loan.booked`, in the
     same transaction. A loan booked by an import writes none: the import's own rows account for the
@@ -51,6 +57,8 @@ def loan_create(
                 method=loanmath.RepaymentMethod(product.method),
             )
         )
+    except loanmath.NonAmortisingTermsError as exc:
+        raise ApplicationError(non_amortising_message(exc), code="non_amortising") from exc
     except loanmath.LoanMathError as exc:
         raise ApplicationError(_("These loan terms are not valid: %(reason)s") % {"reason": exc}) from exc
     with transaction.atomic():
@@ -70,7 +78,10 @@ def loan_create(
             first_due_date=first_due,
             principal_balance=schedule.total_principal,
             closed_through=disbursed_on,
+            cost_cap_base=schedule.total_principal,
+            cost_cap_base_on=disbursed_on,
         )
+        LoanBucketSpell.objects.create(loan=loan, bucket=loan.bucket, entered_on=disbursed_on)
         Instalment.objects.bulk_create(
             Instalment(
                 loan=loan,
@@ -96,3 +107,16 @@ def loan_create(
                 request=request,
             )
     return loan
+
+
+def non_amortising_message(error: "loanmath.NonAmortisingTermsError") -> str:
+    """What staff read when a loan's rounded payment only covers the interest (a balloon in disguise)."""
+    return _(
+        "With these terms the loan is never paid down: the monthly payment of %(payment)s only covers the "
+        "interest (%(interest)s in the first month), so no principal is repaid before the last instalment, "
+        "which would be %(last)s. Choose a product with a shorter term or a lower rate."
+    ) % {
+        "payment": money(error.payment),
+        "interest": money(error.interest),
+        "last": money(error.last_payment),
+    }

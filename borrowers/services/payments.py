@@ -12,7 +12,7 @@ from accounts.models import User
 from borrowers.models import Instalment, LedgerEntry, Loan, Payment
 from borrowers.positions import open_items
 from borrowers.services.close_of_business import loan_close_through
-from borrowers.services.ledger import charge_post, loan_cache_save, loan_classify, loan_lock
+from borrowers.services.ledger import LoanBook, charge_post, loan_book_save, loan_classify, loan_lock
 from core.business_date import business_date_today
 from core.exceptions import ApplicationError
 from core.services import audit_record
@@ -57,7 +57,8 @@ def payment_record(
     if paid_on > today:
         raise ApplicationError(_("A payment cannot be dated in the future."))
     with transaction.atomic():
-        loan, instalments = loan_lock(loan_id)
+        book = loan_lock(loan_id)
+        loan = book.loan
         if Payment.objects.filter(receipt_number=receipt_number).exists():
             raise _already_recorded(receipt_number)
         if loan.status != Loan.Status.ACTIVE:
@@ -73,7 +74,7 @@ def payment_record(
                 )
                 % {"reference": loan.reference, "closed": loan.closed_through, "paid_on": paid_on}
             )
-        loan_close_through(loan, instalments, paid_on)
+        loan_close_through(book, paid_on)
         try:
             with transaction.atomic():
                 payment = Payment.objects.create(
@@ -87,9 +88,10 @@ def payment_record(
         except IntegrityError as exc:
             # Two clerks recording the same receipt on two loans at once: the unique index decides.
             raise _already_recorded(receipt_number) from exc
-        _apply_payment(loan, instalments, payment)
-        loan_classify(loan, instalments, paid_on)
-        loan_cache_save(loan, instalments)
+        _apply_payment(book, payment)
+        _cost_cap_base_move(loan, payment)
+        loan_classify(book, paid_on)
+        loan_book_save(book)
         audit_record(
             action="payment.recorded",
             actor=recorded_by,
@@ -104,18 +106,39 @@ def payment_record(
     return payment
 
 
-def _apply_payment(loan: Loan, instalments: list[Instalment], payment: Payment) -> None:
+def _cost_cap_base_move(loan: Loan, payment: Payment) -> None:
+    """The cost cap's running base after the money kept (the amount less any refund) is paid."""
+    policy = loanmath.OverduePolicy(annual_cost_cap=loan.product.overdue_policy.annual_cost_cap)
+    loan.cost_cap_base = loanmath.cost_cap_base_after_payment(
+        base=loan.cost_cap_base,
+        base_on=loan.cost_cap_base_on,
+        paid_on=payment.paid_on,
+        amount=payment.amount - payment.unapplied,
+        policy=policy,
+    )
+    loan.cost_cap_base_on = payment.paid_on
+
+
+def _apply_payment(book: LoanBook, payment: Payment) -> None:
+    loan, instalments = book.loan, book.instalments
     paid_on = payment.paid_on
-    # What can be paid now: everything fallen due, and the current period's instalment in full (its
-    # interest is billed when paid). Later instalments take principal only, by the product's rule.
-    current = next((i for i in instalments if i.due_date > paid_on and not i.is_settled), None)
+    handling = loanmath.OverpaymentHandling(loan.product.overpayment_handling)
+    # What can be paid now: everything fallen due. A product that prepays principal also takes the
+    # current period's instalment in full (its interest is billed when paid), then later instalments'
+    # principal only. A product that refunds takes only what has fallen due and refunds the rest, as
+    # its name says: nothing is billed early.
+    current = (
+        next((i for i in instalments if i.due_date > paid_on and not i.is_settled), None)
+        if handling is loanmath.OverpaymentHandling.PREPAY_PRINCIPAL
+        else None
+    )
     payable = [i for i in instalments if i.due_date <= paid_on or i is current]
     future = [i for i in instalments if i.due_date > paid_on and i is not current and i.principal_unpaid > 0]
     allocation = loanmath.allocate_payment(
         amount=payment.amount,
         paid_on=paid_on,
         instalments=open_items(payable, as_of=paid_on),
-        overpayment_handling=loanmath.OverpaymentHandling(loan.product.overpayment_handling),
+        overpayment_handling=handling,
         future_principal=[
             loanmath.FuturePrincipal(number=i.number, due_date=i.due_date, principal=i.principal_unpaid)
             for i in future
@@ -128,9 +151,9 @@ def _apply_payment(loan: Loan, instalments: list[Instalment], payment: Payment) 
             # Paying the current period's interest before its due date bills it now, under the key the
             # due-date close would use, so the close will not bill it again.
             early = inst.interest - inst.interest_billed
-            charge_post(loan, inst, LedgerEntry.Kind.INTEREST_DUE, inst.due_date, interest=early)
+            charge_post(book, inst, LedgerEntry.Kind.INTEREST_DUE, inst.due_date, interest=early)
         _payment_line(
-            loan,
+            book,
             inst,
             payment,
             principal=line.principal,
@@ -140,7 +163,7 @@ def _apply_payment(loan: Loan, instalments: list[Instalment], payment: Payment) 
         )
     for prepayment in allocation.prepayments:
         inst = by_number[prepayment.instalment_number]
-        _payment_line(loan, inst, payment, principal=prepayment.principal)
+        _payment_line(book, inst, payment, principal=prepayment.principal)
     if allocation.prepayments:
         _reprice_future_interest(loan, instalments, after=current)
     # A change of overdue principal ends that instalment's penalty accrual period; the next one
@@ -184,7 +207,7 @@ def _reprice_future_interest(loan: Loan, instalments: list[Instalment], *, after
 
 
 def _payment_line(
-    loan: Loan,
+    book: LoanBook,
     inst: Instalment,
     payment: Payment,
     *,
@@ -195,16 +218,19 @@ def _payment_line(
 ) -> None:
     if not (principal or interest or fees or penalty):
         return
-    LedgerEntry.objects.create(
-        loan=loan,
-        instalment=inst,
-        kind=LedgerEntry.Kind.PAYMENT,
-        business_date=payment.paid_on,
-        payment=payment,
-        principal=-principal,
-        interest=-interest,
-        fees=-fees,
-        penalty=-penalty,
+    loan = book.loan
+    book.entries.append(
+        LedgerEntry(
+            loan=loan,
+            instalment=inst,
+            kind=LedgerEntry.Kind.PAYMENT,
+            business_date=payment.paid_on,
+            payment=payment,
+            principal=-principal,
+            interest=-interest,
+            fees=-fees,
+            penalty=-penalty,
+        )
     )
     inst.principal_paid += principal
     inst.interest_paid += interest

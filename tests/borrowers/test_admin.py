@@ -244,6 +244,8 @@ def test_changing_a_policy_and_adding_a_milestone_are_audited_with_old_and_new_v
             "late_fee_flat": "30.00",
             "late_fee_rate": "0.000000",
             "penalty_rate": "0.180000",
+            "penalty_basis": "rate",
+            "penalty_markup": "0.500000",
             "day_count": "365",
             "annual_cost_cap": "0.240000",
             "milestones-TOTAL_FORMS": "1",

@@ -115,7 +115,7 @@ def test_the_projection_a_borrower_saw_is_what_the_ledger_charges() -> None:
     """ "If you pay on 20 May" shown on 28 Feb must equal what close of business then charges."""
     loan = close(running_example(), FEB_28)
     instalments = list(loan.instalments.order_by("number"))
-    policy = services.policy_for_loanmath(loan.product.overdue_policy)
+    policy = services.policy_for_loanmath(loan.product.overdue_policy, contract_rate=loan.annual_rate)
     shown = loanmath.project_amount_due(
         position=services.loan_position(loan, instalments), policy=policy, on=date(2026, 5, 20)
     )
@@ -162,7 +162,7 @@ def test_paying_everything_due_stops_the_penalty_and_clears_the_arrears() -> Non
 def test_paying_the_payoff_amount_closes_the_loan_and_saves_future_interest() -> None:
     loan = close(running_example(), date(2026, 3, 1))
     instalments = list(loan.instalments.order_by("number"))
-    policy = services.policy_for_loanmath(loan.product.overdue_policy)
+    policy = services.policy_for_loanmath(loan.product.overdue_policy, contract_rate=loan.annual_rate)
     payoff = loanmath.payoff_amount(
         position=services.loan_position(loan, instalments), policy=policy, on=date(2026, 3, 1)
     )
@@ -179,12 +179,26 @@ def test_paying_the_payoff_amount_closes_the_loan_and_saves_future_interest() ->
     assert_ledger_reconciles()
 
 
-def test_money_beyond_the_whole_loan_is_refunded_and_said_so() -> None:
+def test_a_refund_product_refunds_money_paid_before_anything_is_due_and_bills_nothing_early() -> None:
+    # Issue 11, defect 3: 500.00 paid on 20 Jan with nothing due until 15 Feb used to pay instalment 1's
+    # 100.00 principal and bill its 120.00 interest a month early, refunding only the rest.
     loan = running_example(product=make_product(overpayment_handling=loanmath.OverpaymentHandling.REFUND))
 
-    payment = pay(loan, "5000.00", date(2026, 2, 1))
+    payment = pay(loan, "500.00", date(2026, 1, 20))
 
-    # Refund products take only the current instalment (1,000.00 + 120.00 interest, billed early).
+    assert payment.unapplied == Decimal("500.00")
+    assert balances(loan) == (Decimal("12000.00"), 0, 0, 0)
+    assert not LedgerEntry.objects.filter(loan=loan, kind=LedgerEntry.Kind.INTEREST_DUE).exists()
+    assert not LedgerEntry.objects.filter(loan=loan, kind=LedgerEntry.Kind.PAYMENT).exists()
+    assert_ledger_reconciles()
+
+
+def test_a_refund_product_takes_what_has_fallen_due_and_refunds_the_rest() -> None:
+    loan = running_example(product=make_product(overpayment_handling=loanmath.OverpaymentHandling.REFUND))
+
+    payment = pay(loan, "5000.00", date(2026, 2, 15))
+
+    # Due on 15 Feb: 1,000.00 principal + 120.00 interest; the other 3,880.00 goes back.
     assert payment.unapplied == Decimal("3880.00")
     assert balances(loan) == (Decimal("11000.00"), 0, 0, 0)
     assert_ledger_reconciles()

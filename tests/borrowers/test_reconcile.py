@@ -107,9 +107,26 @@ def test_a_payment_whose_lines_do_not_add_up_to_its_amount_is_listed() -> None:
 
     report = reconcile()
 
+    # The money kept is 1.00 less than the ledger's cost cap base was grown from, so that is listed too.
     assert [(m.what, m.expected, m.found) for m in report.mismatches] == [
-        (f"payment {loan.reference}-2: allocated + unapplied", Decimal("200.00"), Decimal("201.00"))
+        (f"payment {loan.reference}-2: allocated + unapplied", Decimal("200.00"), Decimal("201.00")),
+        ("cost cap base", loan_after(loan).cost_cap_base + 1, loan_after(loan).cost_cap_base),
     ]
+
+
+def test_a_cost_cap_base_that_disagrees_with_the_payments_is_listed() -> None:
+    loan = make_loan()
+    move_money(loan)
+    Loan.objects.filter(pk=loan.pk).update(cost_cap_base=Decimal("5000.00"))
+
+    report = reconcile()
+
+    assert [m.what for m in report.mismatches] == ["cost cap base"]
+    assert report.mismatches[0].found == Decimal("5000.00")
+
+
+def loan_after(loan: Loan) -> Loan:
+    return Loan.objects.get(pk=loan.pk)
 
 
 def test_instalments_that_do_not_add_up_to_the_principal_balance_are_listed() -> None:

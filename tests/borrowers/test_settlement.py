@@ -48,7 +48,7 @@ def paid_off_loan(email: str) -> tuple[User, Loan]:
         term_months=3,
         annual_rate=Decimal("0.120000"),
         method=loanmath.RepaymentMethod.EQUAL_PRINCIPAL,
-        overpayment_handling=loanmath.OverpaymentHandling.REFUND,
+        overpayment_handling=loanmath.OverpaymentHandling.PREPAY_PRINCIPAL,
     )
     loan = make_loan(
         borrower=make_borrower(user, full_name="陈小安"),

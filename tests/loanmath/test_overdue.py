@@ -10,8 +10,10 @@ from loanmath import (
     MilestoneKind,
     OverdueBucket,
     OverduePolicy,
-    cost_cap,
+    cost_cap_base_after_payment,
+    cost_cap_growth,
     cost_cap_headroom,
+    cost_cap_limit,
     days_past_due,
     is_past_grace,
     last_day_of_grace,
@@ -137,21 +139,42 @@ def test_no_late_fee_when_nothing_is_overdue() -> None:
     assert late_fee(overdue_amount=yuan("0.00"), policy=policy) == 0
 
 
-def test_cost_cap_on_10000_lent_for_60_days_at_24pct_is_394_52() -> None:
-    # 10,000.00 * 0.24 * 60 / 365 = 394.520... -> 394.52; 1 Jan to 1 Mar 2024 is 60 days.
+def test_the_most_owed_on_10000_lent_for_60_days_at_a_24pct_cap_is_10398_35() -> None:
+    # 10,000.00 * (1 + 0.24 / 12) ** (12 * 60 / 365) = 10,398.3569... -> floored to 10,398.35.
     policy = OverduePolicy()
     assert policy.annual_cost_cap == yuan("0.24")
-    cap = cost_cap(
-        principal=yuan("10000.00"), disbursed_on=date(2024, 1, 1), on=date(2024, 3, 1), policy=policy
+    limit = cost_cap_limit(
+        base=yuan("10000.00"), base_on=date(2024, 1, 1), on=date(2024, 3, 1), policy=policy
     )
-    assert cap == yuan("394.52")
+    assert limit == yuan("10398.35")
+    assert abs(float(limit) - 10_000 * 1.02 ** (12 * 60 / 365)) < 0.01
 
 
-def test_cost_cap_headroom_is_what_is_left_under_the_cap_and_never_negative() -> None:
+def test_a_24pct_cap_grows_money_by_exactly_24pct_nominal_over_a_365_day_year() -> None:
+    # Over 365 days, twelve months of 2 %: (1.02) ** 12, exactly as a monthly IRR of 2 % times 12.
+    assert cost_cap_growth(Decimal("0.24"), 365) == Decimal("1.02") ** 12
+    # ACT/360 products use the same calendar year for the cap: it stays 24 %, not 24.33 %.
+    assert cost_cap_growth(Decimal("0.24"), 0) == 1
+
+
+def test_after_a_payment_the_base_is_the_limit_that_day_less_the_money_kept() -> None:
     policy = OverduePolicy()
-    common = {"principal": yuan("10000.00"), "disbursed_on": date(2024, 1, 1), "on": date(2024, 3, 1)}
-    assert cost_cap_headroom(charges_to_date=yuan("300.00"), policy=policy, **common) == yuan("94.52")
-    assert cost_cap_headroom(charges_to_date=yuan("500.00"), policy=policy, **common) == 0
+    base = cost_cap_base_after_payment(
+        base=yuan("10000.00"),
+        base_on=date(2024, 1, 1),
+        paid_on=date(2024, 3, 1),
+        amount=yuan("5000.00"),
+        policy=policy,
+    )
+    assert base == yuan("5398.35")
+    # And it keeps growing at the cap from the day of the payment.
+    later = cost_cap_limit(base=base, base_on=date(2024, 3, 1), on=date(2024, 4, 1), policy=policy)
+    assert abs(float(later) - 5398.35 * 1.02 ** (12 * 31 / 365)) < 0.01
+
+
+def test_cost_cap_headroom_is_what_is_left_under_the_limit_and_never_negative() -> None:
+    assert cost_cap_headroom(limit=yuan("10398.35"), owed=yuan("10300.00")) == yuan("98.35")
+    assert cost_cap_headroom(limit=yuan("10398.35"), owed=yuan("10500.00")) == 0
 
 
 def test_trim_to_cap_grants_charges_in_order_and_trims_the_later_ones_first() -> None:

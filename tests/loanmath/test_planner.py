@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import numpy_financial as npf
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from loanmath import (
@@ -16,6 +16,7 @@ from loanmath import (
     InvalidInputError,
     LoanTerms,
     LumpSum,
+    NonAmortisingTermsError,
     PlanInput,
     PlanLine,
     PlanMethod,
@@ -388,6 +389,48 @@ def test_an_up_front_fee_of_nearly_the_whole_loan_is_refused_rather_than_crashin
         )
 
 
+def test_a_plan_whose_payment_only_covers_the_interest_is_refused_whatever_its_extras() -> None:
+    # 1,000 at 36 % over 360 months: the payment 30.0007... rounds to 30.00, the first month's interest
+    # (tests/loanmath/test_schedule.py has the exact oracle). Extras do not rescue the terms themselves.
+    for changes in ({}, {"extra_monthly": yuan("10.00")}, {"extra_effect": ExtraEffect.LOWER_PAYMENT}):
+        with pytest.raises(NonAmortisingTermsError) as refused:
+            plan_simulate(
+                plan(principal=yuan("1000.00"), months=360, annual_rate=yuan("0.36"), **changes)  # type: ignore[arg-type]
+            )
+        assert (refused.value.payment, refused.value.interest) == (yuan("30.00"), yuan("30.00"))
+
+
+def test_a_plan_states_its_real_last_payment_100000_at_24pct_over_360_months_pays_2300_46_last() -> None:
+    result = plan_simulate(plan(principal=yuan("100000.00"), months=360, annual_rate=yuan("0.24")))
+
+    assert (result.payment, result.last_payment) == (yuan("2001.60"), yuan("2300.46"))
+    assert result.last_payment == result.lines[-1].payment
+
+
+def test_under_lower_payment_a_fen_of_extra_on_a_long_dear_loan_costs_2638_65_more_not_a_few_cents() -> None:
+    # Re-levelled over the 359 months left, the payment rounds from 3,086.85 down to 3,086.84: the fen a
+    # month not paid grows at 2.5 % a month into a larger last payment. Still within the bound of a cent
+    # a month compounded over the term, 0.01 * ((1 + r) ** n - 1) / r (about 2,900 here).
+    result = plan_simulate(
+        plan(
+            principal=yuan("123456.78"),
+            months=360,
+            annual_rate=yuan("0.30"),
+            extra_effect=ExtraEffect.LOWER_PAYMENT,
+            lump_sums=(LumpSum(on=add_months(START, 1), amount=yuan("0.01")),),
+        )
+    )
+
+    assert (result.payment, result.new_payment, result.last_payment) == (
+        yuan("3086.85"),
+        yuan("3086.84"),
+        yuan("4452.40"),
+    )
+    assert result.interest_saved == yuan("-2638.65")
+    monthly = Fraction(1, 40)
+    assert -result.interest_saved < Fraction(1, 100) * ((1 + monthly) ** 360 - 1) / monthly
+
+
 def test_a_360_month_plan_with_extras_takes_milliseconds_not_seconds() -> None:
     # A guard against quadratic work (re-levelling every month, re-running the schedule), not a benchmark:
     # about 5 ms of our own work plus ~5 ms of IRR on a quiet machine; the bound leaves room for a busy CI.
@@ -412,7 +455,8 @@ def test_a_360_month_plan_with_extras_takes_milliseconds_not_seconds() -> None:
 
 @st.composite
 def plans(draw: st.DrawFn, *, max_months: int = 360, extras: bool = True) -> PlanInput:
-    """Any plan the planner accepts: every method, rates to 100 % a year, fees, extras and lump sums."""
+    """Any plan the planner accepts: every method, rates to 100 % a year, fees, extras and lump sums, on
+    terms that amortise."""
     method = draw(st.sampled_from(PlanMethod))
     principal = draw(st.one_of(cents(100_00, 20_000_00), cents(100_00, 10_000_000_00)))
     months = draw(st.integers(1, max_months))
@@ -437,7 +481,7 @@ def plans(draw: st.DrawFn, *, max_months: int = 360, extras: bool = True) -> Pla
                 st.lists(st.tuples(st.integers(1, term_days), cents(0, cents_of(principal))), max_size=3)
             )
         )
-    return PlanInput(
+    drawn = PlanInput(
         principal=principal,
         months=months,
         method=method,
@@ -449,6 +493,17 @@ def plans(draw: st.DrawFn, *, max_months: int = 360, extras: bool = True) -> Pla
         lump_sums=lump_sums,
         extra_effect=draw(st.sampled_from(ExtraEffect)),
     )
+    # The planner refuses terms that do not amortise (tested below); the other properties are about the rest.
+    assume(amortises(drawn))
+    return drawn
+
+
+def amortises(plan: PlanInput) -> bool:
+    try:
+        _baseline_lines(plan)
+    except NonAmortisingTermsError:
+        return False
+    return True
 
 
 @examples(80)

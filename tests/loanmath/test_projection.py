@@ -33,7 +33,7 @@ ON_DUE_DATE = LoanPosition(
     principal=yuan("12000.00"),
     disbursed_on=date(2024, 2, 10),
     as_of=MARCH_DUE,
-    charges_to_date=yuan("100.00"),
+    owed=yuan("12100.00"),
     instalments=(
         OpenInstalment(number=1, due_date=MARCH_DUE, principal=yuan("1000.00"), interest=yuan("100.00")),
     ),
@@ -90,7 +90,7 @@ def test_a_late_fee_already_charged_before_as_of_is_not_charged_again() -> None:
         principal=yuan("12000.00"),
         disbursed_on=date(2024, 2, 10),
         as_of=date(2024, 3, 20),
-        charges_to_date=yuan("178.45"),
+        owed=yuan("12178.45"),
         instalments=(
             OpenInstalment(
                 number=1,
@@ -109,16 +109,16 @@ def test_a_late_fee_already_charged_before_as_of_is_not_charged_again() -> None:
     assert projection.instalments[0].penalty == yuan("8.38")
 
 
-def test_the_cost_cap_trims_penalty_interest_so_total_cost_stays_within_24pct_a_year() -> None:
+def test_the_cost_cap_trims_penalty_interest_so_the_annualised_cost_stays_within_24pct() -> None:
     # 10,000.00 lent 1 Jan 2024, one instalment due 31 Jan: 10,000.00 + 150.00 interest, unpaid.
-    # Penalty 36 % ACT/365 would be 10,000 * 0.36 * 30 / 365 = 295.89 by 1 Mar. The cap by 1 Mar
-    # (60 days) is 10,000 * 0.24 * 60 / 365 = 394.52, of which the interest has used 150.00: the
-    # penalty is held to 244.52.
+    # Penalty 36 % ACT/365 would be 10,000 * 0.36 * 30 / 365 = 295.89 by 1 Mar. At a 24 % cap
+    # (nominal, compounded monthly) the most owed on 1 Mar (60 days) is 10,000 * 1.02 ** (12 * 60 / 365)
+    # = 10,398.35 (floored to the fen): 10,150.00 is owed already, so penalty is held to 248.35.
     position = LoanPosition(
         principal=yuan("10000.00"),
         disbursed_on=date(2024, 1, 1),
         as_of=date(2024, 1, 31),
-        charges_to_date=yuan("150.00"),
+        owed=yuan("10150.00"),
         instalments=(
             OpenInstalment(
                 number=1, due_date=date(2024, 1, 31), principal=yuan("10000.00"), interest=yuan("150.00")
@@ -130,21 +130,22 @@ def test_the_cost_cap_trims_penalty_interest_so_total_cost_stays_within_24pct_a_
     (penalty,) = projection.charges
     assert (penalty.formula_amount, penalty.amount, penalty.trimmed_by_cap) == (
         yuan("295.89"),
-        yuan("244.52"),
-        yuan("51.37"),
+        yuan("248.35"),
+        yuan("47.54"),
     )
-    assert projection.total_cost == projection.cost_cap == yuan("394.52")
-    assert projection.amount_due == yuan("10394.52")
+    assert abs(float(projection.owed_limit) - 10_000 * 1.02 ** (12 * 60 / 365)) < 0.01  # an outside check
+    assert projection.owed == projection.owed_limit == yuan("10398.35")
+    assert projection.amount_due == yuan("10398.35")
 
 
 def test_the_cost_cap_trims_penalty_interest_before_the_late_fee() -> None:
-    # As above, with a 50.00 late fee and no grace. On 1 Feb the cap is 10,000 * 0.24 * 31 / 365
-    # = 203.84; 150.00 interest leaves 53.84: the fee takes 50.00, penalty gets 3.84 of its 9.86.
+    # As above, with a 50.00 late fee and no grace. On 1 Feb the most owed is 10,000 * 1.02 ** (12 * 31 /
+    # 365) = 10,203.87; 10,150.00 owed leaves 53.87: the fee takes 50.00, penalty gets 3.87 of its 9.86.
     position = LoanPosition(
         principal=yuan("10000.00"),
         disbursed_on=date(2024, 1, 1),
         as_of=date(2024, 1, 31),
-        charges_to_date=yuan("150.00"),
+        owed=yuan("10150.00"),
         instalments=(
             OpenInstalment(
                 number=1, due_date=date(2024, 1, 31), principal=yuan("10000.00"), interest=yuan("150.00")
@@ -153,7 +154,7 @@ def test_the_cost_cap_trims_penalty_interest_before_the_late_fee() -> None:
     )
     policy = OverduePolicy(penalty_rate=yuan("0.36"), late_fee_flat=yuan("50.00"))
     fee, penalty = project_amount_due(position=position, policy=policy, on=date(2024, 2, 1)).charges
-    assert (fee.amount, penalty.formula_amount, penalty.amount) == (yuan("50.00"), yuan("9.86"), yuan("3.84"))
+    assert (fee.amount, penalty.formula_amount, penalty.amount) == (yuan("50.00"), yuan("9.86"), yuan("3.87"))
 
 
 def test_an_instalment_falling_due_after_as_of_joins_the_amount_due_on_its_due_date() -> None:
@@ -161,16 +162,22 @@ def test_an_instalment_falling_due_after_as_of_joins_the_amount_due_on_its_due_d
         principal=yuan("12000.00"),
         disbursed_on=date(2024, 2, 10),
         as_of=date(2024, 3, 1),
-        charges_to_date=yuan("0.00"),
+        owed=yuan("1000.00"),
         instalments=(
-            OpenInstalment(number=1, due_date=MARCH_DUE, principal=yuan("1000.00"), interest=yuan("100.00")),
+            OpenInstalment(
+                number=1,
+                due_date=MARCH_DUE,
+                principal=yuan("1000.00"),
+                interest=yuan("100.00"),
+                unbilled_interest=yuan("100.00"),
+            ),
         ),
     )
     before = project_amount_due(position=position, policy=GRACE_POLICY, on=date(2024, 3, 9))
     on_the_day = project_amount_due(position=position, policy=GRACE_POLICY, on=MARCH_DUE)
     assert (before.amount_due, before.not_yet_due) == (yuan("0.00"), yuan("1100.00"))
     assert (on_the_day.amount_due, on_the_day.not_yet_due) == (yuan("1100.00"), yuan("0.00"))
-    assert on_the_day.total_cost == yuan("100.00")
+    assert (before.owed, on_the_day.owed) == (yuan("1000.00"), yuan("1100.00"))
 
 
 def test_projections_for_1_7_30_60_90_days_name_the_milestones_each_date_crosses() -> None:
@@ -188,7 +195,7 @@ def test_projections_for_1_7_30_60_90_days_name_the_milestones_each_date_crosses
         principal=yuan("12000.00"),
         disbursed_on=date(2024, 2, 10),
         as_of=date(2024, 3, 15),
-        charges_to_date=yuan("102.47"),
+        owed=yuan("12102.47"),
         instalments=(
             OpenInstalment(
                 number=1,
@@ -239,7 +246,7 @@ def positions(draw: st.DrawFn) -> LoanPosition:
         principal=draw(cents(1_000_00, 20_000_00)),
         disbursed_on=disbursed_on,
         as_of=as_of,
-        charges_to_date=draw(cents(0, 2_000_00)),
+        owed=sum((i.total for i in instalments), Decimal(0)) + draw(cents(0, 2_000_00)),
         instalments=instalments,
     )
 
@@ -274,7 +281,7 @@ def test_a_projection_never_decreases_with_a_later_date(
 
 @examples(60)
 @given(position=positions(), policy=policies, days=st.integers(1, 150))
-def test_new_fees_and_penalty_never_take_the_total_cost_over_the_cap(
+def test_new_fees_and_penalty_never_take_what_is_owed_over_the_cap(
     position: LoanPosition, policy: OverduePolicy, days: int
 ) -> None:
     # Only late charges can be trimmed, so check loans whose contract interest has all fallen due.
@@ -283,15 +290,15 @@ def test_new_fees_and_penalty_never_take_the_total_cost_over_the_cap(
         principal=position.principal,
         disbursed_on=position.disbursed_on,
         as_of=position.as_of,
-        charges_to_date=position.charges_to_date,
+        owed=position.owed,
         instalments=due_already,
     )
     projection = project_amount_due(
         position=position, policy=policy, on=position.as_of + timedelta(days=days)
     )
     if projection.cost_of_waiting > 0:
-        assert projection.total_cost <= projection.cost_cap
-    assert projection.total_cost == position.charges_to_date + projection.cost_of_waiting
+        assert projection.owed <= projection.owed_limit
+    assert projection.owed == position.owed + projection.cost_of_waiting
 
 
 def _advance(position: LoanPosition, projection_on: date) -> LoanPosition:
@@ -319,7 +326,7 @@ def _advance(position: LoanPosition, projection_on: date) -> LoanPosition:
         principal=position.principal,
         disbursed_on=position.disbursed_on,
         as_of=projection_on,
-        charges_to_date=projection.total_cost,
+        owed=projection.owed,
         instalments=tuple(instalments),
     )
 
@@ -339,7 +346,7 @@ def test_projecting_day_by_day_with_the_period_carried_equals_projecting_at_once
     day_by_day = project_amount_due(position=position, policy=GRACE_POLICY, on=target)
 
     assert day_by_day.amount_due == at_once.amount_due
-    assert position.charges_to_date == at_once.total_cost
+    assert position.owed == at_once.owed
 
 
 APRIL_DUE, MAY_DUE = date(2024, 4, 10), date(2024, 5, 10)
@@ -352,7 +359,7 @@ def test_payoff_is_everything_due_plus_future_principal_plus_the_current_periods
         principal=yuan("12000.00"),
         disbursed_on=date(2024, 2, 10),
         as_of=MARCH_DUE,
-        charges_to_date=yuan("100.00"),
+        owed=yuan("3100.00"),
         instalments=(
             OpenInstalment(number=1, due_date=MARCH_DUE, principal=yuan("1000.00"), interest=yuan("100.00")),
             OpenInstalment(number=2, due_date=APRIL_DUE, principal=yuan("1000.00"), interest=yuan("90.00")),

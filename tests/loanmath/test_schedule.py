@@ -1,14 +1,17 @@
+import math
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import numpy_financial as npf
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from loanmath import (
     InvalidInputError,
     LoanTerms,
+    NonAmortisingTermsError,
     RepaymentMethod,
     Schedule,
     annuity_payment,
@@ -180,10 +183,21 @@ def assert_is_consistent(schedule: Schedule) -> None:
     assert schedule.instalments[-1].balance_after == 0
 
 
+def built_or_refused(terms: LoanTerms) -> Schedule | None:
+    """The schedule, or None when build_schedule refuses the terms as not amortising (checked below)."""
+    try:
+        return build_schedule(terms)
+    except NonAmortisingTermsError:
+        return None
+
+
 @examples(150)
 @given(terms=realistic_loans)
 def test_principal_sums_exactly_to_the_loan_and_the_balance_ends_at_zero(terms: LoanTerms) -> None:
-    assert_is_consistent(build_schedule(terms))
+    schedule = built_or_refused(terms)
+    assume(schedule is not None)
+    assert schedule is not None
+    assert_is_consistent(schedule)
 
 
 @examples(100)
@@ -199,7 +213,13 @@ def test_even_tiny_loans_never_repay_negative_principal_or_leave_a_negative_bala
     terms = LoanTerms(
         principal=principal, annual_rate=annual_rate, months=months, first_due_date=FIRST_DUE, method=method
     )
-    assert_is_consistent(build_schedule(terms))
+    schedule = built_or_refused(terms)
+    if schedule is None:
+        # Tiny loans over long terms often round to a level that repays nothing: refused, never drawn.
+        assert method is not RepaymentMethod.INTEREST_ONLY
+        assert not oracle_amortises(terms)
+    else:
+        assert_is_consistent(schedule)
 
 
 @examples(150)
@@ -207,9 +227,17 @@ def test_even_tiny_loans_never_repay_negative_principal_or_leave_a_negative_bala
 def test_equal_instalment_payments_differ_by_at_most_a_cent_except_the_last(
     principal: Decimal, annual_rate: Decimal, months: int
 ) -> None:
-    schedule = equal_instalment_schedule(
-        principal=principal, annual_rate=annual_rate, months=months, first_due_date=FIRST_DUE
+    schedule = built_or_refused(
+        LoanTerms(
+            principal=principal,
+            annual_rate=annual_rate,
+            months=months,
+            first_due_date=FIRST_DUE,
+            method=RepaymentMethod.EQUAL_INSTALMENT,
+        )
     )
+    assume(schedule is not None)
+    assert schedule is not None
     payments = [i.payment for i in schedule.instalments[:-1]]
     assert max(payments) - min(payments) <= yuan("0.01")
     assert payments[0] <= annuity_payment(principal=principal, annual_rate=annual_rate, months=months)
@@ -224,3 +252,165 @@ def test_annuity_payment_matches_numpy_financial_pmt_within_a_cent(
     expected = npf.pmt(float(annual_rate) / 12, months, -float(principal))
     payment = annuity_payment(principal=principal, annual_rate=annual_rate, months=months)
     assert abs(float(payment) - expected) <= 0.01
+
+
+# Issue 11: the last payment, and terms that do not amortise ------------------------------------------------
+#
+# The oracle below works in whole cents (int) and exact fractions (fractions.Fraction), independently of
+# loanmath's Decimal code: the annuity P * r / (1 - (1 + r) ** -n) and each month's interest
+# balance * annual_rate / 12 are exact fractions, rounded half up to the cent once; the level is lowered a
+# cent at a time while it would repay the loan before the last month, as the module docstring says.
+
+
+def half_up_cents(amount: Fraction) -> int:
+    """A non-negative amount in yuan, rounded half up to whole cents."""
+    return math.floor(amount * 100 + Fraction(1, 2))
+
+
+def oracle_lines(terms: LoanTerms) -> list[tuple[int, int]]:
+    """(principal, interest) of each instalment, in cents, by exact arithmetic."""
+    principal = int(terms.principal * 100)
+    rate = Fraction(terms.annual_rate)
+    months = terms.months
+    if terms.method is RepaymentMethod.EQUAL_INSTALMENT:
+        monthly = rate / 12
+        exact = (
+            Fraction(principal, 100) / months
+            if monthly == 0
+            else Fraction(principal, 100) * monthly / (1 - (1 + monthly) ** -months)
+        )
+        level = half_up_cents(exact)
+    elif terms.method is RepaymentMethod.EQUAL_PRINCIPAL:
+        level = half_up_cents(Fraction(principal, 100) / months)
+    else:
+        level = 0
+    while True:
+        balance, lines = principal, []
+        for number in range(1, months + 1):
+            interest = half_up_cents(Fraction(balance, 100) * rate / 12)
+            if number == months:
+                repaid = balance
+            elif terms.method is RepaymentMethod.EQUAL_INSTALMENT:
+                repaid = min(max(level - interest, 0), balance)
+            elif terms.method is RepaymentMethod.EQUAL_PRINCIPAL:
+                repaid = min(level, balance)
+            else:
+                repaid = 0
+            balance -= repaid
+            lines.append((repaid, interest))
+        repaid_early = months > 1 and sum(repaid for repaid, _ in lines[:-1]) == principal
+        if not (repaid_early and level > 0):
+            return lines
+        level -= 1
+
+
+def oracle_amortises(terms: LoanTerms) -> bool:
+    """Every instalment but the last repays principal (interest only is a balloon by design)."""
+    if terms.method is RepaymentMethod.INTEREST_ONLY:
+        return True
+    return all(repaid > 0 for repaid, _ in oracle_lines(terms)[:-1])
+
+
+def terms_of(principal: str, annual_rate: str, months: int, method: RepaymentMethod) -> LoanTerms:
+    return LoanTerms(
+        principal=yuan(principal),
+        annual_rate=yuan(annual_rate),
+        months=months,
+        first_due_date=FIRST_DUE,
+        method=method,
+    )
+
+
+def test_1000_at_36pct_over_360_months_is_refused_because_its_payment_of_30_00_is_all_interest() -> None:
+    # Oracle: 1,000 * 0.03 / (1 - 1.03 ** -360) = 30.0007..., half up 30.00; the first month's interest is
+    # 1,000 * 0.36 / 12 = 30.00 exactly. So 359 payments of 30.00 repay nothing and the last is 1,030.00.
+    terms = terms_of("1000.00", "0.36", 360, RepaymentMethod.EQUAL_INSTALMENT)
+    lines = oracle_lines(terms)
+    assert lines[0] == (0, 30_00)
+    assert {repaid for repaid, _ in lines[:-1]} == {0}
+    assert sum(lines[-1]) == 1030_00
+
+    with pytest.raises(NonAmortisingTermsError) as refused:
+        build_schedule(terms)
+
+    error = refused.value
+    assert isinstance(error, InvalidInputError)
+    assert (error.payment, error.interest, error.level, error.last_payment) == (
+        yuan("30.00"),
+        yuan("30.00"),
+        yuan("30.00"),
+        yuan("1030.00"),
+    )
+    assert error.instalment.number == 1
+    assert error.terms == terms
+
+
+def test_100000_at_24pct_over_360_months_pays_2001_60_and_a_last_payment_of_2300_46() -> None:
+    # Oracle: 100,000 * 0.02 / (1 - 1.02 ** -360) = 2,001.6044..., half up 2,001.60 (principal 1.60 in the
+    # first month, above its 2,000.00 of interest). 359 payments of 2,001.60 leave 2,255.35 to the last
+    # instalment, which adds 45.11 of interest: 2,300.46, 298.86 more than the others, not "a few cents".
+    terms = terms_of("100000.00", "0.24", 360, RepaymentMethod.EQUAL_INSTALMENT)
+    lines = oracle_lines(terms)
+    assert {repaid + interest for repaid, interest in lines[:-1]} == {2001_60}
+    assert lines[0] == (1_60, 2000_00)
+    assert lines[-1] == (2255_35, 45_11)
+
+    schedule = build_schedule(terms)
+
+    assert [(i.principal, i.interest) for i in schedule.instalments] == [
+        (Decimal(repaid).scaleb(-2), Decimal(interest).scaleb(-2)) for repaid, interest in lines
+    ]
+    assert schedule.regular_payment == yuan("2001.60")
+    assert schedule.last_payment == yuan("2300.46")
+    assert schedule.total_interest == yuan("620874.86")
+
+
+def test_equal_principal_that_rounds_to_0_00_a_month_is_refused_and_interest_only_never_is() -> None:
+    # 1.00 / 360 = 0.0027... rounds to 0.00: no instalment but the last would repay anything.
+    with pytest.raises(NonAmortisingTermsError) as refused:
+        build_schedule(terms_of("1.00", "0.36", 360, RepaymentMethod.EQUAL_PRINCIPAL))
+    assert (refused.value.level, refused.value.payment, refused.value.interest) == (
+        yuan("0.00"),
+        yuan("0.03"),
+        yuan("0.03"),
+    )
+    # 先息后本 is a balloon by design: 30.00 of interest a month, and the 1,000.00 with the last.
+    schedule = build_schedule(terms_of("1000.00", "0.36", 360, RepaymentMethod.INTEREST_ONLY))
+    assert (schedule.regular_payment, schedule.last_payment) == (yuan("30.00"), yuan("1030.00"))
+
+
+def test_the_regular_payment_is_none_when_payments_fall_or_there_is_only_one() -> None:
+    falling = build_schedule(terms_of("120000.00", "0.06", 12, RepaymentMethod.EQUAL_PRINCIPAL))
+    only = build_schedule(terms_of("5000.00", "0.18", 1, RepaymentMethod.EQUAL_INSTALMENT))
+    level = build_schedule(terms_of("120000.00", "0.06", 12, RepaymentMethod.EQUAL_INSTALMENT))
+
+    assert (falling.regular_payment, falling.last_payment) == (None, yuan("10050.00"))
+    assert (only.regular_payment, only.last_payment) == (None, yuan("5075.00"))
+    assert (level.regular_payment, level.last_payment) == (yuan("10327.97"), yuan("10327.99"))
+
+
+@examples(200)
+@given(
+    principal=st.one_of(cents(1, 20_000_00), cents(1_000_00, 10_000_000_00)),
+    annual_rate=st.one_of(annual_rates(), annual_rates(1_000_000)),
+    months=st.one_of(st.integers(1, 360), st.integers(240, 360)),
+    method=st.sampled_from(RepaymentMethod),
+)
+def test_accepted_terms_repay_principal_every_month_and_refused_ones_are_balloons_by_the_oracle(
+    principal: Decimal, annual_rate: Decimal, months: int, method: RepaymentMethod
+) -> None:
+    terms = LoanTerms(
+        principal=principal, annual_rate=annual_rate, months=months, first_due_date=FIRST_DUE, method=method
+    )
+    schedule = built_or_refused(terms)
+
+    assert (schedule is not None) == oracle_amortises(terms)
+    if schedule is None:
+        return
+    assert schedule.total_principal == principal
+    if method is not RepaymentMethod.INTEREST_ONLY:
+        assert all(i.principal > 0 for i in schedule.instalments[:-1])
+    assert [(i.principal, i.interest) for i in schedule.instalments] == [
+        (Decimal(repaid).scaleb(-2), Decimal(interest).scaleb(-2)) for repaid, interest in oracle_lines(terms)
+    ]
+    assert schedule.last_payment == schedule.instalments[-1].payment

@@ -522,3 +522,139 @@ def test_lowering_the_payment_with_a_monthly_extra_says_the_payment_keeps_fallin
     assert "月供也会逐月略降" in html
     # A one-off payment alone lowers it once: no such words there.
     assert "逐月略降" not in client.get(PLAN, LOWER).content.decode()
+
+
+# Issue 11: terms that do not amortise, and the real last payment --------------------------------------
+
+# ¥1,000 at 36 % over 360 months: the payment rounds to 30.00, all of it interest (the exact oracle is in
+# tests/loanmath/test_schedule.py). ¥100,000 at 24 % over 360 months: 2,001.60 a month, the last 2,300.46.
+BALLOON = {
+    "principal": "1000",
+    "method": "equal_instalment",
+    "annual_rate": "36",
+    "months": "360",
+    "start": "2026-01-15",
+}
+LONG = {**BALLOON, "principal": "100000", "annual_rate": "24"}
+
+
+@pytest.mark.parametrize(
+    ("language", "on_months", "on_rate"),
+    [
+        (
+            "zh-hans",
+            "按这个利率分 360 个月还，月供 ¥30.00 只够付利息（第一个月的利息就有 ¥30.00），本金一分也还不掉，"
+            "要到最后一期连本带息一次还 ¥1,030.00。请缩短期限或降低利率。",
+            "按这个利率，月供只够付利息：请降低利率或缩短期限。",
+        ),
+        (
+            "en",
+            "Over 360 months at this rate, the monthly payment of ¥30.00 only covers the interest (¥30.00 in "
+            "the first month): none of the loan would be repaid until the last payment, ¥1,030.00. Choose a "
+            "shorter term or a lower rate.",
+            "At this rate the monthly payment would only cover the interest: lower the rate or shorten the "
+            "term.",
+        ),
+    ],
+)
+def test_terms_whose_payment_only_covers_the_interest_get_a_message_beside_the_term_and_the_rate(
+    client: Client, language: str, on_months: str, on_rate: str
+) -> None:
+    client.cookies["django_language"] = language
+
+    response = client.get(PLAN, BALLOON)
+    htmx = client.get(PLAN, BALLOON, headers={"HX-Request": "true"}).content.decode()
+    export = client.get(PLAN, {**BALLOON, "format": "json"})
+    compare = client.get(reverse("repayment:compare"), {f"p1-{key}": value for key, value in BALLOON.items()})
+
+    assert response.status_code == 200
+    assert response.context["view"] is None
+    form = response.context["form"]
+    assert form.errors["months"] == [on_months]
+    assert form.errors["annual_rate"] == [on_rate]
+    assert not form.non_field_errors()
+    assert on_months in response.content.decode()
+    assert "does not amortise" not in response.content.decode()  # loanmath's words are for developers
+    months_box = htmx.split('id="id_months_errors"')[1].split("</div>")[0]
+    assert on_months in months_box
+    assert export.status_code == 400
+    assert json.loads(export.content)["errors"]["plan"]["months"][0]["message"] == on_months
+    assert compare.status_code == 200
+    assert compare.context["forms"][0].errors["months"] == [on_months]
+    assert not compare.context["complete"]
+
+
+@pytest.mark.parametrize(
+    ("language", "stated", "last"),
+    [
+        ("zh-hans", "月供 ¥2,001.60，最后一期 ¥2,300.46。", "2056年1月15日到期"),
+        ("en", "Monthly payment ¥2,001.60; the last payment is ¥2,300.46.", "due 15 Jan 2056"),
+    ],
+)
+def test_a_long_plan_states_its_real_last_payment_in_the_summary_and_above_the_schedule(
+    client: Client, language: str, stated: str, last: str
+) -> None:
+    client.cookies["django_language"] = language
+
+    response = client.get(PLAN, LONG)
+    html = response.content.decode()
+    compare = client.get(
+        reverse("repayment:compare"),
+        {**{f"p1-{key}": value for key, value in LONG.items()}, **{f"p2-{k}": v for k, v in FLAT.items()}},
+    ).content.decode()
+
+    result = response.context["view"].result
+    assert (result.payment, result.last_payment) == (Decimal("2001.60"), Decimal("2300.46"))
+    summary = html.split('class="plan-last-payment">')[1]
+    assert summary.startswith("¥2,300.46</span>")
+    assert last in " ".join(summary.split("</dd>")[0].split())
+    assert stated in " ".join(html.split('class="schedule-payments">')[1].split("</p>")[0].split())
+    assert "¥2,300.46" in compare
+    assert "¥913.37" in compare  # the flat-fee plan's last payment (833.37 + 80.00)
+
+
+def test_a_schedule_whose_payments_are_all_the_same_states_nothing_more(client: Client) -> None:
+    # ¥12,000 at 0 % over 12 months: 1,000.00 every month, the last as well.
+    html = client.get(PLAN, {**FLAT, "principal": "12000", "monthly_fee_rate": "0"}).content.decode()
+
+    assert "schedule-payments" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "warning"),
+    [
+        (
+            "zh-hans",
+            "这样多还反而让贷款多花 ¥2,638.65：新月供四舍五入后降得比多还的钱省下的还多，"
+            "每月少还的部分一直计息，到最后一期要还 ¥4,452.40。请多还一些，或者改选“提前还清”。",
+        ),
+        (
+            "en",
+            "These extra payments make the loan cost ¥2,638.65 more, not less: rounded, the new monthly "
+            "payment falls by more than the extra saves, and what that leaves unpaid each month grows with "
+            "interest until the last payment, ¥4,452.40. Pay a larger extra, or choose to finish sooner.",
+        ),
+    ],
+)
+def test_a_tiny_extra_that_makes_a_long_dear_loan_cost_more_says_so_not_about_the_same(
+    client: Client, language: str, warning: str
+) -> None:
+    # ¥0.01 with the first payment of ¥123,456.78 at 30 % over 360 months, lowering the payment: it falls
+    # from 3,086.85 to 3,086.84, and that fen a month, grown at 2.5 % a month, is paid with the last.
+    client.cookies["django_language"] = language
+    params = {
+        **BALLOON,
+        "principal": "123456.78",
+        "annual_rate": "30",
+        "extra_effect": "lower_payment",
+        "lump_1_on": "2026-02-15",
+        "lump_1_amount": "0.01",
+    }
+
+    response = client.get(PLAN, params)
+    html = " ".join(response.content.decode().split())
+
+    assert response.context["view"].costs_more == Decimal("2638.65")
+    assert warning in html
+    assert "less than a fen" not in html
+    assert "不到一分钱" not in html

@@ -27,7 +27,7 @@ from tests.security.matrix import (
     write_artifact,
 )
 from tests.security.patterns import url_patterns
-from tests.security.world import STAFF_NO_FACTOR, SUPERUSER, VISITOR, World, sign_in, world_build
+from tests.security.world import STAFF_NO_FACTOR, SUPERUSER, VISITOR, World, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +84,7 @@ def _run_role(world: World, role: str, probes: list[Probe]) -> tuple[list[dict[s
 
 
 @pytest.mark.parametrize("role_class", ROLE_CLASSES)
-def test_access_matrix(role_class: str) -> None:
-    world = world_build()
+def test_access_matrix(role_class: str, world: World) -> None:
     world.objects["superuser_id"] = world.users[SUPERUSER].pk
     roles = {
         "staff_groups": world.staff_roles(),

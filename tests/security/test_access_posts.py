@@ -11,7 +11,7 @@ from django.test import Client
 from accounts.models import User
 from tests.security import admin_rules, snapshot
 from tests.security.matrix import all_probes, answer_matches, describe, write_artifact
-from tests.security.world import ROLE_A, ROLE_B, SUPERUSER, World, sign_in, world_build
+from tests.security.world import ROLE_A, ROLE_B, SUPERUSER, World, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +34,6 @@ VISITOR_POSTS: dict[str, str] = {
     "account_confirm_login_code": "login by code is off",
     "portal:help": "the public help page",
 }
-
-
-@pytest.fixture
-def world() -> World:
-    return world_build()
 
 
 def _post_endpoints(world: World) -> list[tuple[str, str]]:

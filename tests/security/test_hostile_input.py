@@ -30,7 +30,7 @@ from tests.security.known_findings import known
 from tests.security.matrix import expected_for, probes_for, write_artifact
 from tests.security.patterns import url_patterns
 from tests.security.strategies import ADMIN_EXAMPLES, EXAMPLES, hostile_settings, junk_values, submissions
-from tests.security.world import ROLE_A, SUPERUSER, VISITOR, World, sign_in, world_build
+from tests.security.world import ROLE_A, SUPERUSER, VISITOR, World, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -154,8 +154,7 @@ def _run_all(world: World, role: str, forms: list[Form], examples: int = EXAMPLE
 
 
 @pytest.mark.parametrize("role", [VISITOR, ROLE_A])
-def test_junk_into_every_form_changes_nothing_and_never_fails(role: str) -> None:
-    world = world_build()
+def test_junk_into_every_form_changes_nothing_and_never_fails(role: str, world: World) -> None:
     world.objects["superuser_id"] = world.users[SUPERUSER].pk
     forms = _endpoints(sign_in(world, role), _pages_for(world, role))
     assert len(forms) >= 5, f"found only {[form.key for form in forms]}"
@@ -177,8 +176,7 @@ def _changelist_params(model_admin: Any) -> dict[str, list[str]]:
     return params
 
 
-def test_junk_in_the_admins_search_filters_and_ordering_never_fails() -> None:
-    world = world_build()
+def test_junk_in_the_admins_search_filters_and_ordering_never_fails(world: World) -> None:
     forms = [
         Form(
             page="admin",

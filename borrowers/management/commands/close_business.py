@@ -23,10 +23,8 @@ class Command(BaseCommand):
             raise CommandError(f"--date must be YYYY-MM-DD: {exc}") from exc
         if day > business_date_today():
             raise CommandError(f"{day} is after today's business date; close of business cannot run ahead.")
-        ids = list(services.loans_for_close(day).values_list("pk", flat=True))
-        results = services.loans_close_business_chunk(loan_ids=ids, business_date=day)
+        summary = services.close_business_through(day)
         self.stdout.write(
-            f"Closed through {day}: {len(results)} loan(s), "
-            f"{sum(r.days_closed for r in results)} loan-day(s), "
-            f"{sum(r.entries_written for r in results)} ledger entries written."
+            f"Closed through {day}: {summary.dates} business date(s), {summary.loans} loan-close(s), "
+            f"{summary.entries} ledger entries written, {summary.errors} loan(s) failed."
         )
