@@ -7,12 +7,15 @@ part is missing; outside CI it is skipped with the reason, so `make test` stays 
 import os
 import shutil
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from asgiref.local import Local
 from django.core.cache import cache
+from django.utils import translation
 
 from accounts.models import User
 from config.celery import app as celery_app
@@ -35,6 +38,40 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # PBKDF2 at full strength costs ~0.3 s a login; tests are about behaviour, not hashing cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _cache_per_worker(settings)
+
+
+def _cache_per_worker(settings: Any) -> None:
+    """Under pytest-xdist (`make pytest` runs two workers) each worker has the cache to itself.
+
+    Each worker has its own test database (pytest-django adds `_gw0`, `_gw1`), so the database cache is
+    its own already. A Redis cache is one database for both: each worker's keys get their own prefix, and
+    `cache.clear()` (which a test calls to start clean) deletes that worker's keys only, where Django's
+    RedisCache would empty the whole Redis database under the other worker's running test.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    from django.core.cache import caches, close_caches
+    from django.core.cache.backends.redis import RedisCache
+
+    default = settings.CACHES["default"]
+    default["KEY_PREFIX"] = f"{default.get('KEY_PREFIX', '')}-{worker}"
+    # A Celery worker or server a test starts reads the prefix from the environment.
+    os.environ["CACHE_KEY_PREFIX"] = default["KEY_PREFIX"]
+    close_caches()  # then as Django's test signals do when CACHES is overridden
+    caches._settings = caches.settings = caches.configure_settings(None)
+    caches._connections = Local()
+    RedisCache.clear = _redis_clear_own_keys  # type: ignore[method-assign]
+
+
+def _redis_clear_own_keys(self: Any) -> bool:
+    client = self._cache.get_client(None, write=True)
+    pattern = "".join(f"\\{ch}" if ch in "*?[]\\" else ch for ch in self.key_prefix) + ":*"
+    keys = list(client.scan_iter(match=pattern, count=1000))
+    for start in range(0, len(keys), 1000):
+        client.delete(*keys[start : start + 1000])
+    return True
 
 
 DB_FIXTURES = ("transactional_db", "db")
@@ -55,6 +92,14 @@ def _fresh_cache(request: pytest.FixtureRequest) -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Each test starts in the default language. A request through the test client leaves its language
+    active in the thread, so without this a test would read whatever language the test before it used;
+    under pytest-xdist that is a different test from run to run."""
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

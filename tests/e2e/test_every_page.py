@@ -39,6 +39,8 @@ from tests.e2e.pages import (
 # ANXIN_PAGES_DIR: somewhere else for the screenshots, e.g. for two runs at once on one work tree.
 PAGES_DIR = Path(os.environ.get("ANXIN_PAGES_DIR", ARTIFACTS / "pages"))
 RESULTS = PAGES_DIR / "results.jsonl"
+# One xdist worker runs the module: one seeded server and one results.jsonl for all its pages.
+pytestmark = pytest.mark.xdist_group("every-page")
 HEIGHT = {360: 740, 1280: 800}
 BROWSER_LOCALE = {"zh-hans": "zh-CN", "en": "en-US"}
 AXE_FAILING_IMPACTS = {"serious", "critical"}

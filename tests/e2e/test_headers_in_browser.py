@@ -45,13 +45,13 @@ def test_the_header_watch_reports_a_violation_and_an_answer_short_of_the_headers
 
 
 def test_htmx_swaps_the_planner_in_place_under_the_csp_and_its_partial_is_never_stored(page: Any) -> None:
-    partials: list[dict[str, str]] = []
+    # Kept as they come and read after: a handler that asked the browser for the headers itself would
+    # append only once that answer is back, maybe after the swap the test waits for.
+    htmx_responses: list[Any] = []
     page.on(
         "response",
         lambda response: (
-            partials.append(response.all_headers())
-            if response.request.headers.get("hx-request") == "true"
-            else None
+            htmx_responses.append(response) if response.request.headers.get("hx-request") == "true" else None
         ),
     )
     page.goto("/plan/?principal=10000&method=equal_instalment&annual_rate=12&months=12&start=2026-01-15")
@@ -66,6 +66,7 @@ def test_htmx_swaps_the_planner_in_place_under_the_csp_and_its_partial_is_never_
 
     assert page.evaluate("window.__notReloaded") is True
     assert '"allowEval": false' in csp
+    partials = [response.all_headers() for response in htmx_responses]
     assert partials, "htmx sent no request"
     assert all("no-store" in headers.get("cache-control", "") for headers in partials), partials
     # htmx injected no <style> of its own (the CSP would refuse it): its indicator rules are ours.

@@ -152,7 +152,7 @@ def test_a_lower_payment_plan_with_a_one_off_fits_the_window_in_both_languages( 
     page.goto(LOWER_PAYMENT_PLAN)
     page.locator("#result details summary").click()
 
-    assert page.locator(".plan-payment-note").is_visible()
+    assert page.locator(".plan-payment ~ .plan-payment-note").is_visible()  # the new payment's "from …" note
     assert page.locator(".plan-one-offs li").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert page.evaluate(SQUEEZED) == []

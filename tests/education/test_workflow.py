@@ -420,7 +420,7 @@ def test_an_editor_who_wrote_the_quiz_of_a_draft_cannot_approve_it(
     services.lesson_quiz_changed(lesson=draft, actor=other_editor, changes=["question.added"])
     draft = services.lesson_transition(lesson=draft, action="submit", actor=editor)
     assert "approve" not in offered(draft, other_editor)
-    with pytest.raises(ApplicationError) as refused:
+    with override("en"), pytest.raises(ApplicationError) as refused:  # the reason, in English
         services.lesson_transition(lesson=draft, action="approve", actor=other_editor)
     assert refused.value.code == "own_draft"
     assert "questions or answers" in refused.value.message

@@ -16,6 +16,9 @@ import pytest
 from bench.concurrency import LoadResult, postgres_available, run_postgres, run_sqlite
 from tests.conftest import require
 
+# The two loads run one after the other on one xdist worker, never both at once.
+pytestmark = pytest.mark.xdist_group("concurrency")
+
 SECONDS = 4.0
 STEPS = {
     "POST /accounts/login/",

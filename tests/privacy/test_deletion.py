@@ -11,7 +11,7 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import SignInDevice, User
 from borrowers.models import BorrowerProfile, Instalment, LedgerEntry, Loan, Payment
@@ -40,7 +40,8 @@ def money_rows() -> list[list[tuple[Any, ...]]]:
 
 
 def reconcile_is_green() -> None:
-    result = run_command("reconcile")
+    with translation.override("en"):  # the report's words are asserted in English
+        result = run_command("reconcile")
     assert result.status == 0, (result.out, result.err)
     assert "Every cached balance agrees with the ledger." in result.out
 

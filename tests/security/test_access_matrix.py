@@ -29,7 +29,8 @@ from tests.security.matrix import (
 from tests.security.patterns import url_patterns
 from tests.security.world import STAFF_NO_FACTOR, SUPERUSER, VISITOR, World, sign_in
 
-pytestmark = pytest.mark.django_db
+# One xdist worker runs the module: matrix.json sums the parts its tests write one after another.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("security-matrix")]
 
 ROLE_CLASSES = ("visitor", "borrower_a", "borrower_b", "staff_groups", "staff_no_factor", "superuser")
 

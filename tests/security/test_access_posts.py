@@ -13,7 +13,8 @@ from tests.security import admin_rules, snapshot
 from tests.security.matrix import all_probes, answer_matches, describe, write_artifact
 from tests.security.world import ROLE_A, ROLE_B, SUPERUSER, World, sign_in
 
-pytestmark = pytest.mark.django_db
+# One xdist worker runs the module, so the world (conftest.py) is built once.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("security-posts")]
 
 # POST endpoints a visitor uses by design (signing in and up, the public calculators…), with why.
 VISITOR_POSTS: dict[str, str] = {

@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from tests.security.world import SUPERUSER, World, sign_in
 
-pytestmark = pytest.mark.django_db
+# One xdist worker runs the module, so the world (conftest.py) is built once.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("security-findings")]
 
 
 @pytest.fixture

@@ -32,7 +32,8 @@ from tests.security.patterns import url_patterns
 from tests.security.strategies import ADMIN_EXAMPLES, EXAMPLES, hostile_settings, junk_values, submissions
 from tests.security.world import ROLE_A, SUPERUSER, VISITOR, World, sign_in
 
-pytestmark = pytest.mark.django_db
+# One xdist worker runs the module: hostile.json holds the counts of all its tests.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("security-hostile")]
 
 # Forms whose every submission acts, whatever is in it (nothing to validate): not junk targets.
 NOT_JUNK_TARGETS = (
