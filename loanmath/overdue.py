@@ -218,12 +218,15 @@ def cost_cap_limit(*, base: Decimal, base_on: date, on: date, policy: OverduePol
     late fees + penalty interest, all unpaid. How the cap is applied, the same way in the nightly close
     and in every projection:
 
-    * Contract interest is never trimmed: a product whose contract rate is above the cap is refused.
-    * Each day, after that day's contract interest falls due, the new late fees and penalty interest are
-      granted only up to the headroom limit(d) - owed (never below zero), in the order given to
-      :func:`trim_to_cap`: late fees first, then penalty interest, oldest instalment first. So penalty
-      interest is trimmed first, and a late fee only if there is no room for it at all.
-    * What is trimmed is forgone, never charged later when the limit has grown.
+    * Each day, the day's new charges are granted only up to the headroom limit(d) - owed (never below
+      zero), in the order given to :func:`trim_to_cap`: the contract interest falling due that day
+      first, then late fees, then penalty interest, oldest instalment first within each. So penalty
+      interest is trimmed first, a late fee only if there is no room for it, and contract interest only
+      if the contract alone would pass the cap (a product whose rate is above the cap is refused, but
+      a month of 28 days charges a twelfth of a year's interest for less than a twelfth of a year, and
+      late charges granted earlier may have used the room that month's interest needs).
+    * What is trimmed is forgone, never charged later when the limit has grown: forgone contract
+      interest is taken off the instalment's scheduled interest.
 
     Example: 1,200.00 lent on 15 Jan 2026 at a 24 % cap, nothing paid: on 23 Feb 2026 (39 days) the
     borrower may owe at most 1,200.00 * 1.02 ** (12 * 39 / 365) = 1,230.85 (floored to the fen).

@@ -5,7 +5,8 @@ business: every late fee and every day of penalty interest up to and including `
 the open instalments' ``fees`` and ``penalty``. It then walks forward one day at a time, exactly as the
 nightly close of business would, applying the rules of :mod:`loanmath.overdue`:
 
-* on an instalment's due date its unbilled contract interest falls due (it is owed from then on);
+* on an instalment's due date its unbilled contract interest falls due (it is owed from then on, less
+  any part the cost cap forgoes);
 * on the first day after grace (due date + grace_days + 1), if that day is after ``as_of``, a late fee
   of late_fee_flat + (unpaid principal + unpaid interest) * late_fee_rate is proposed;
 * every day after max(as_of, last day of grace), penalty interest on the instalment's unpaid principal
@@ -142,10 +143,14 @@ class ProjectedInstalment:
     penalty: Decimal
     new_fees: Decimal
     new_penalty: Decimal
+    # Contract interest falling due after ``as_of``: what is billed, and what the cost cap forgoes.
+    new_interest: Decimal = ZERO
+    interest_forgone: Decimal = ZERO
 
     @property
     def total(self) -> Decimal:
-        """principal + interest + fees + penalty (fees and penalty include the new ones)."""
+        """principal + interest + fees + penalty (fees and penalty include the new ones; interest is net
+        of any the cost cap forgoes)."""
         return self.principal + self.interest + self.fees + self.penalty
 
 
@@ -212,17 +217,23 @@ def project_amount_due(*, position: LoanPosition, policy: OverduePolicy, on: dat
     penalty_formulas = list(penalty_already)
     new_fees = [ZERO] * count
     new_penalty = [ZERO] * count
+    new_interest = [ZERO] * count
+    interest_forgone = [ZERO] * count
 
     cap_base, cap_base_on = position.cap_anchor
     owed = position.owed
     day = as_of
     while day < on:
         day += timedelta(days=1)
-        for instalment in instalments:
-            if instalment.due_date == day:
-                owed += instalment.unbilled_interest
-        # Fees are listed before penalty interest, so the cap trims penalty interest first.
-        proposals: list[tuple[int, ChargeKind, Decimal]] = [
+        # The day's charges in the order they are granted: contract interest falling due, then late
+        # fees, then penalty interest (oldest instalment first in each), so the cap trims penalty first
+        # and contract interest last.
+        proposals: list[tuple[int, ChargeKind | None, Decimal]] = [
+            (n, None, instalment.unbilled_interest)
+            for n, instalment in enumerate(instalments)
+            if instalment.due_date == day and instalment.unbilled_interest > 0
+        ]
+        proposals += [
             (n, ChargeKind.LATE_FEE, fee_formulas[n])
             for n in range(count)
             if fee_dates[n] == day and fee_formulas[n] > 0
@@ -243,8 +254,11 @@ def project_amount_due(*, position: LoanPosition, policy: OverduePolicy, on: dat
         granted = trim_to_cap(
             [amount for _, _, amount in proposals], cost_cap_headroom(limit=limit, owed=owed)
         )
-        for (n, kind, _), amount in zip(proposals, granted, strict=True):
-            if kind is ChargeKind.LATE_FEE:
+        for (n, kind, proposed), amount in zip(proposals, granted, strict=True):
+            if kind is None:
+                new_interest[n] += amount
+                interest_forgone[n] += proposed - amount
+            elif kind is ChargeKind.LATE_FEE:
                 new_fees[n] += amount
             else:
                 new_penalty[n] += amount
@@ -264,11 +278,13 @@ def project_amount_due(*, position: LoanPosition, policy: OverduePolicy, on: dat
                 due_date=instalment.due_date,
                 days_past_due=days_past_due(due_date=instalment.due_date, on=on),
                 principal=instalment.principal,
-                interest=instalment.interest,
+                interest=instalment.interest - interest_forgone[n],
                 fees=instalment.fees + new_fees[n],
                 penalty=instalment.penalty + new_penalty[n],
                 new_fees=new_fees[n],
                 new_penalty=new_penalty[n],
+                new_interest=new_interest[n],
+                interest_forgone=interest_forgone[n],
             )
         )
         if fee_formulas[n] > 0 and fee_dates[n] <= on:

@@ -7,7 +7,16 @@ pages are small forms that call the service and show its refusal as a form error
 directly, and every change writes an audit row (core.admin.AuditedModelAdmin).
 """
 
-from borrowers.admin import import_jobs, ledger, loans, payments, policies, profiles
+from borrowers.admin import close_runs, import_jobs, ledger, loans, payments, policies, profiles
 from borrowers.admin.import_jobs import import_progress_context
 
-__all__ = ["import_jobs", "import_progress_context", "ledger", "loans", "payments", "policies", "profiles"]
+__all__ = [
+    "close_runs",
+    "import_jobs",
+    "import_progress_context",
+    "ledger",
+    "loans",
+    "payments",
+    "policies",
+    "profiles",
+]

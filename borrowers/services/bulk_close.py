@@ -161,27 +161,30 @@ def _close_one_day_sql(first_id: int, last_id: int, day: date) -> tuple[int, int
             """,
             params,
         )
-        # Today's proposals in the cost cap's order (fees first, then penalty, oldest first), granted up
-        # to the headroom: the limit (loanmath.cost_cap_limit) less what is owed once today's interest
-        # has fallen due.
+        # Today's proposals in the cost cap's order (contract interest falling due, then fees, then
+        # penalty, oldest first in each), granted up to the headroom: the limit (loanmath.cost_cap_limit)
+        # less what is owed.
         cur.execute(
             """
             CREATE TEMP TABLE cob_charge ON COMMIT DROP AS
             WITH proposals AS (
-                SELECT inst_id, loan_id, due_date, number, 0 AS kind_order, 'late_fee' AS kind,
-                       fee_formula AS amount, pu + iu AS base, late_fee_rate AS rate, late_fee_flat AS flat,
+                SELECT inst_id, loan_id, due_date, number, 0 AS kind_order, 'interest_due' AS kind,
+                       due_interest AS amount, 0.00 AS base, 0.000000 AS rate, 0.00 AS flat,
                        %(day)s::date AS start, day_count
+                FROM cob_work WHERE due_interest > 0
+                UNION ALL
+                SELECT inst_id, loan_id, due_date, number, 1, 'late_fee',
+                       fee_formula, pu + iu, late_fee_rate, late_fee_flat, %(day)s::date, day_count
                 FROM cob_work WHERE fee_formula > 0
                 UNION ALL
-                SELECT inst_id, loan_id, due_date, number, 1, 'penalty_interest',
+                SELECT inst_id, loan_id, due_date, number, 2, 'penalty_interest',
                        GREATEST(to_date - formula, 0), pu, penalty_rate, 0.00, pstart, day_count
                 FROM cob_work WHERE accruing
             ),
             headroom AS (
                 SELECT c.loan_id,
-                       GREATEST(0, (floor(c.cost_cap_base * g.g * 100) / 100)::numeric(16, 2)
-                                   - c.owed - COALESCE((SELECT sum(w.due_interest) FROM cob_work w
-                                                        WHERE w.loan_id = c.loan_id), 0)) AS room
+                       GREATEST(0, (floor(c.cost_cap_base * g.g * 100) / 100)::numeric(16, 2) - c.owed)
+                           AS room
                 FROM cob_loans c
                 JOIN cob_growth g ON g.cap = c.annual_cost_cap AND g.days = %(day)s::date - c.cost_cap_base_on
             ),
@@ -198,13 +201,16 @@ def _close_one_day_sql(first_id: int, last_id: int, day: date) -> tuple[int, int
             """,
             params,
         )
-        # The entries: today's interest, and every fee and penalty granted above zero.
+        # The entries: every charge granted above zero (today's interest, fees, penalty).
         cur.execute(
             """
             WITH new_entries AS (
-                SELECT loan_id, inst_id, 'interest_due' AS kind, 0.00 AS fees, 0.00 AS penalty,
-                       due_interest AS interest, '{}'::jsonb AS basis
-                FROM cob_work WHERE due_interest > 0
+                SELECT loan_id, inst_id, kind, 0.00 AS fees, 0.00 AS penalty, granted AS interest,
+                       CASE WHEN granted < formula_amount
+                            THEN jsonb_build_object(
+                                'trimmed_by_cap', (formula_amount - granted)::numeric(16, 2)::text)
+                            ELSE '{}'::jsonb END AS basis
+                FROM cob_charge WHERE kind = 'interest_due' AND granted > 0
                 UNION ALL
                 SELECT loan_id, inst_id, kind,
                        CASE WHEN kind = 'late_fee' THEN granted ELSE 0.00 END,
@@ -213,7 +219,7 @@ def _close_one_day_sql(first_id: int, last_id: int, day: date) -> tuple[int, int
                        jsonb_build_object('base', base::text, 'rate', rate::text, 'flat', flat::text,
                                           'start', to_char(start, 'YYYY-MM-DD'), 'days_in_year', day_count,
                                           'trimmed_by_cap', (formula_amount - granted)::numeric(16, 2)::text)
-                FROM cob_charge WHERE granted > 0
+                FROM cob_charge WHERE kind <> 'interest_due' AND granted > 0
             )
             INSERT INTO borrowers_ledgerentry
                 (loan_id, instalment_id, kind, business_date, principal, interest, fees, penalty,
@@ -226,10 +232,7 @@ def _close_one_day_sql(first_id: int, last_id: int, day: date) -> tuple[int, int
             params,
         )
         written = cur.rowcount
-        cur.execute(
-            "SELECT (SELECT count(*) FROM cob_work WHERE due_interest > 0)"
-            " + (SELECT count(*) FROM cob_charge WHERE granted > 0)"
-        )
+        cur.execute("SELECT count(*) FROM cob_charge WHERE granted > 0")
         (expected,) = cur.fetchone()
         if written != expected:
             raise LedgerConflictError(
@@ -239,13 +242,15 @@ def _close_one_day_sql(first_id: int, last_id: int, day: date) -> tuple[int, int
         cur.execute(
             """
             UPDATE borrowers_instalment i
-            SET interest_billed = i.interest_billed + w.due_interest,
+            SET interest_billed = i.interest_billed + COALESCE(n.granted, 0),
+                interest = i.interest - COALESCE(n.formula_amount - n.granted, 0),
                 fees_charged = i.fees_charged + COALESCE(f.granted, 0),
                 penalty_charged = i.penalty_charged + COALESCE(p.granted, 0),
                 penalty_period_start = CASE WHEN w.accruing THEN w.pstart ELSE i.penalty_period_start END,
                 penalty_period_formula = CASE WHEN w.accruing THEN GREATEST(w.to_date, w.formula)
                                               ELSE i.penalty_period_formula END
             FROM cob_work w
+            LEFT JOIN cob_charge n ON n.inst_id = w.inst_id AND n.kind = 'interest_due'
             LEFT JOIN cob_charge f ON f.inst_id = w.inst_id AND f.kind = 'late_fee'
             LEFT JOIN cob_charge p ON p.inst_id = w.inst_id AND p.kind = 'penalty_interest'
             WHERE i.id = w.inst_id
@@ -263,9 +268,10 @@ def _close_one_day_sql(first_id: int, last_id: int, day: date) -> tuple[int, int
                    COALESCE(%(day)s::date - o.oldest, 0) AS dpd
             FROM cob_loans c
             LEFT JOIN (
-                SELECT w.loan_id, sum(w.due_interest) AS interest,
+                SELECT w.loan_id, sum(COALESCE(n.granted, 0)) AS interest,
                        sum(COALESCE(f.granted, 0)) AS fees, sum(COALESCE(p.granted, 0)) AS penalty
                 FROM cob_work w
+                LEFT JOIN cob_charge n ON n.inst_id = w.inst_id AND n.kind = 'interest_due'
                 LEFT JOIN cob_charge f ON f.inst_id = w.inst_id AND f.kind = 'late_fee'
                 LEFT JOIN cob_charge p ON p.inst_id = w.inst_id AND p.kind = 'penalty_interest'
                 GROUP BY w.loan_id

@@ -39,14 +39,21 @@ def _close_one_day(book: LoanBook, policy: loanmath.OverduePolicy, day: date) ->
     loan, instalments = book.loan, book.instalments
     projection = loanmath.project_amount_due(position=loan_position(loan, instalments), policy=policy, on=day)
     written = 0
-    # 1. Contract interest falls due on the due date, whatever the instalment's principal (an
-    # interest-only instalment has none scheduled).
-    for inst in instalments:
-        if inst.due_date == day and inst.interest_billed < inst.interest:
-            amount = inst.interest - inst.interest_billed
-            written += charge_post(book, inst, LedgerEntry.Kind.INTEREST_DUE, inst.due_date, interest=amount)
-    # 2. Lateness: whatever the projection adds between yesterday and today is today's charge.
     by_number = {inst.number: inst for inst in instalments}
+    # 1. Contract interest falls due on the due date, whatever the instalment's principal (an
+    # interest-only instalment has none scheduled). What the cost cap forgoes comes off the schedule.
+    for line in projection.instalments:
+        if line.due_date != day or not (line.new_interest or line.interest_forgone):
+            continue
+        inst = by_number[line.number]
+        inst.interest -= line.interest_forgone
+        trimmed: dict[str, str | int] | None = (
+            {"trimmed_by_cap": str(line.interest_forgone)} if line.interest_forgone else None
+        )
+        written += charge_post(
+            book, inst, LedgerEntry.Kind.INTEREST_DUE, day, basis=trimmed, interest=line.new_interest
+        )
+    # 2. Lateness: whatever the projection adds between yesterday and today is today's charge.
     basis = {(c.instalment_number, c.kind): _basis(c) for c in projection.charges}
     for line in projection.instalments:
         inst = by_number[line.number]

@@ -1,12 +1,14 @@
 """An independent model of the money engine (issue 11), for tests: a day-by-day simulation of one loan,
 the cost cap worked out from its definition, and an IRR by bisection.
 
-Nothing here imports loanmath or the borrowers services: the rules are written down again from the issue,
-in the plainest way (one instalment, one day at a time), so a test can hold the engine to them.
+Nothing here imports loanmath, the models or the services: the rules are written down again from the
+issue, in the plainest way (one instalment, one day at a time), so a test can hold the engine to them.
 
-* The cap c is a nominal yearly rate compounded monthly: money grows by (1 + c/12) ** (12 × days / 365).
-  The growth is computed with Decimal's correctly rounded power at 60 digits (the engine uses exp/ln).
-* Each day D (close of business at the start of D): contract interest of instalments due on D falls due;
+* The cap c is a nominal yearly rate compounded monthly: money grows by (1 + c/12) ** (12 × days / 365)
+  (tests/loanmath/cap_oracle.py).
+* Each day D (close of business at the start of D): contract interest of instalments due on D falls due
+  (granted first under the cost cap, before fees and penalty; what the cap forgoes is taken off the
+  schedule);
   a late fee on due + grace + 1 if principal + interest is unpaid; penalty interest on unpaid principal
   (the period's figure rounded half up once, each day adding the increase); then the fees (oldest
   instalment first), then the penalties (oldest first) are granted up to limit(D) - owed, where
@@ -17,84 +19,12 @@ in the plainest way (one instalment, one day at a time), so a test can hold the 
   principal left. After a payment the base is floor_fen(limit) - money kept, dated D.
 """
 
-import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
-FEN = Decimal("0.01")
-_PRECISE = Context(prec=60)
-
-
-def half_up(amount: Decimal | Fraction) -> Decimal:
-    """To the fen, half up (from an exact Fraction or a Decimal)."""
-    if isinstance(amount, Fraction):
-        cents = amount * 100
-        whole = math.floor(cents)
-        if cents - whole >= Fraction(1, 2):
-            whole += 1
-        return Decimal(whole).scaleb(-2)
-    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
-
-
-def floor_fen(amount: Decimal) -> Decimal:
-    return amount.quantize(FEN, rounding=ROUND_FLOOR, context=_PRECISE)
-
-
-def cap_growth(cap: Decimal, days: int) -> Decimal:
-    """(1 + cap/12) ** (12 × days / 365), to 60 significant digits (Decimal's power is correctly rounded)."""
-    monthly = _PRECISE.add(Decimal(1), _PRECISE.divide(Decimal(cap), Decimal(12)))
-    exponent = _PRECISE.divide(Decimal(12 * days), Decimal(365))
-    return _PRECISE.power(monthly, exponent)
-
-
-def exact_limit(
-    *, principal: Decimal, disbursed_on: date, payments: list[tuple[date, Decimal]], on: date, cap: Decimal
-) -> Decimal:
-    """The amount owed on ``on`` at which the IRR equals the cap, unrounded:
-    principal × g(on - disbursed) - Σ kept × g(on - paid_on)."""
-    total = _PRECISE.multiply(principal, cap_growth(cap, (on - disbursed_on).days))
-    for paid_on, kept in payments:
-        total = _PRECISE.subtract(total, _PRECISE.multiply(kept, cap_growth(cap, (on - paid_on).days)))
-    return total
-
-
-def flooring_allowance(*, payments: list[tuple[date, Decimal]], on: date, cap: Decimal) -> Decimal:
-    """How far below the exact limit the engine's floored running base may be on ``on``: under a fen for
-    the day's floor, and under a fen per payment grown from its date."""
-    total = FEN
-    for paid_on, _kept in payments:
-        total += FEN * cap_growth(cap, (on - paid_on).days)
-    return total
-
-
-def irr(*, disbursed_on: date, flows: list[tuple[date, Decimal]]) -> float:
-    """The nominal yearly rate compounded monthly c solving Σ amount × (1 + c/12) ** (-12 t / 365) = 0,
-    t = days from disbursement; flows[0] is the (negative) disbursement, the rest are non-negative, so the
-    present value falls as c rises and the root is unique. Bisection to 1e-12."""
-
-    def present_value(rate: float) -> float:
-        log_monthly = math.log1p(rate / 12)
-        return sum(
-            float(amount) * math.exp(-12 * (day - disbursed_on).days / 365 * log_monthly)
-            for day, amount in flows
-        )
-
-    low, high = -11.999, 10.0
-    if present_value(high) > 0:
-        return math.inf
-    if present_value(low) < 0:
-        return -math.inf
-    for _ in range(200):
-        middle = (low + high) / 2
-        if present_value(middle) > 0:
-            low = middle
-        else:
-            high = middle
-        if high - low < 1e-12:
-            break
-    return (low + high) / 2
+from tests.loanmath.cap_oracle import PRECISE, cap_growth, exact_limit, floor_fen, half_up, irr
 
 
 def bucket_of(days_past_due: int) -> str:
@@ -171,7 +101,7 @@ class Line:
 class Charge:
     """A late fee or a day's penalty interest as proposed by its formula, and what the cap let through."""
 
-    kind: str  # "late_fee" or "penalty_interest"
+    kind: str  # "interest_due", "late_fee" or "penalty_interest"
     day: date
     number: int
     formula: Decimal
@@ -218,7 +148,7 @@ class Oracle:
         return sum((line.owed for line in self.lines), Decimal("0.00"))
 
     def limit(self, day: date) -> Decimal:
-        return floor_fen(_PRECISE.multiply(self.base, cap_growth(self.terms.cap, (day - self.base_on).days)))
+        return floor_fen(PRECISE.multiply(self.base, cap_growth(self.terms.cap, (day - self.base_on).days)))
 
     def trimmed_days(self) -> set[date]:
         return {charge.day for charge in self.charges if charge.trimmed > 0}
@@ -230,11 +160,12 @@ class Oracle:
 
     def _close_day(self, day: date) -> None:
         terms = self.terms
-        for line in self.lines:
-            if line.due_date == day and line.billed < line.interest:
-                self.interest_days.append((day, line.number, line.interest - line.billed))
-                line.billed = line.interest
-        proposals: list[tuple[Line, str, Decimal]] = []
+        # Contract interest falling due is the first charge granted under the cap, then fees, then penalty.
+        proposals: list[tuple[Line, str, Decimal]] = [
+            (line, "interest_due", line.interest - line.billed)
+            for line in self.lines
+            if line.due_date == day and line.billed < line.interest
+        ]
         for line in self.lines:
             fee_day = line.due_date + timedelta(days=terms.grace_days + 1)
             overdue = line.principal_unpaid + line.interest_unpaid
@@ -267,7 +198,13 @@ class Oracle:
             for line, kind, formula in proposals:
                 granted = min(formula, headroom)
                 headroom -= granted
-                if kind == "late_fee":
+                if kind == "interest_due":
+                    # What the cap forgoes comes off the schedule; what is granted falls due.
+                    line.interest -= formula - granted
+                    line.billed += granted
+                    if granted:
+                        self.interest_days.append((day, line.number, granted))
+                elif kind == "late_fee":
                     line.fees += granted
                 else:
                     line.penalty += granted

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from borrowers import imports, services
-from borrowers.models import BorrowerProfile, ImportJob, Instalment, LedgerEntry, Loan, Payment
+from borrowers.models import BorrowerProfile, CloseRun, ImportJob, Instalment, LedgerEntry, Loan, Payment
 from borrowers.tasks import import_run
 from core.models import AuditEvent
 from tests.borrowers.factories import (
@@ -83,6 +83,8 @@ def every_admin_page(loan: Loan) -> list[str]:
     )
     entry = LedgerEntry.objects.filter(loan=loan).first()
     assert entry is not None
+    services.close_business_through(date(2026, 3, 31))
+    run = CloseRun.objects.get()
     pages = []
     for model, pk in [
         ("borrowers_overduepolicy", loan.product.overdue_policy_id),
@@ -93,6 +95,7 @@ def every_admin_page(loan: Loan) -> list[str]:
         ("borrowers_payment", payment.pk),
         ("borrowers_importjob", job.pk),
         ("core_auditevent", AuditEvent.objects.first().pk),  # type: ignore[union-attr]
+        ("borrowers_closerun", run.pk),
     ]:
         pages += [reverse(f"admin:{model}_changelist"), reverse(f"admin:{model}_change", args=[pk])]
     for model in ["overduepolicy", "loanproduct", "borrowerprofile", "loan", "payment", "importjob"]:
@@ -603,3 +606,19 @@ def test_a_borrowers_date_of_birth_changes_only_with_the_national_id_typed_again
     assert accepted.status_code == 302
     profile.refresh_from_db()
     assert profile.date_of_birth == date(1998, 5, 21)
+
+
+def test_a_close_of_business_run_is_shown_with_its_chunks_and_cannot_be_edited(
+    staff: Client, loan: Loan
+) -> None:
+    services.close_business_through(date(2026, 3, 31))
+    run = CloseRun.objects.get()
+
+    listing = page_text(staff.get(reverse("admin:borrowers_closerun_changelist")))
+    page = page_text(staff.get(reverse("admin:borrowers_closerun_change", args=[run.pk])))
+
+    assert reverse("admin:borrowers_closerun_change", args=[run.pk]) in listing
+    assert "1 / 1" in listing  # chunks done of the run's chunks
+    assert 'name="_save"' not in page
+    assert str(loan.pk) in page  # the chunk's first loan id
+    assert staff.get(reverse("admin:borrowers_closerun_add")).status_code == 403

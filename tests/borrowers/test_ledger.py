@@ -282,16 +282,23 @@ def test_on_postgresql_the_database_itself_refuses_to_change_a_ledger_entry() ->
     assert LedgerEntry.objects.get(loan=loan).principal == TWELVE_THOUSAND
 
 
-def test_the_cost_cap_stops_fees_and_penalty_when_contract_interest_already_reaches_it() -> None:
+def test_a_cap_below_the_contract_rate_trims_even_contract_interest_so_the_balance_stays_at_the_limit() -> (
+    None
+):
     from tests.borrowers.factories import make_policy
 
-    # A 1 % yearly cap: by 28 Feb (44 days) the loan may cost 12,000.00 × 0.01 × 44 / 365 = 14.47 at
-    # most, but contract interest alone is 120.00: no fee or penalty may be added; interest itself is
-    # never trimmed.
+    # A 1 % yearly cap: on 15 Feb (31 days) the most owed is 12,000.00 × (1 + 0.01 / 12) ** (12 × 31 / 365)
+    # = 12,010.19, so of the 120.00 interest falling due only 10.19 is billed and 109.81 is forgone (taken
+    # off the schedule). By 28 Feb (44 days) the limit is 12,014.46, and the late fee and penalty are held
+    # to what is left: the balance is exactly the limit.
     product = make_product(policy=make_policy(annual_cost_cap=Decimal("0.010000")))
     loan = close(running_example(product=product), FEB_28)
 
-    assert balances(loan) == (TWELVE_THOUSAND, Decimal("120.00"), 0, 0)
+    principal, interest, fees, penalty = balances(loan)
+    assert (principal, interest) == (TWELVE_THOUSAND, Decimal("10.19"))
+    assert loan.instalments.get(number=1).interest == Decimal("10.19")
+    assert principal + interest + fees + penalty == Decimal("12014.46")
+    assert abs(12_000 * (1 + 0.01 / 12) ** (12 * 44 / 365) - 12014.46) < 0.01
     assert_ledger_reconciles()
 
 

@@ -29,6 +29,8 @@ ADMIN_REFUSES: dict[str, set[str]] = {
     "borrowers.loan": {"delete"},
     "borrowers.payment": {"delete"},
     "borrowers.importjob": {"delete"},
+    # Close-of-business runs are the nightly job's record: read, never added, edited or deleted.
+    "borrowers.closerun": {"add", "delete"},
     # Borrowers' budgets are theirs: staff read them.
     "budget.budget": {"add", "delete"},
     # The outbox is written by the code only.
