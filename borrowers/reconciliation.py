@@ -12,7 +12,8 @@ module recomputes every cache from the ledger and lists each disagreement:
 * a payment's ledger lines (with the sign turned) plus its unapplied amount = the amount received;
 * the loan's cost cap base and its date = loanmath.cost_cap_base_after_payment applied to its payments
   in the order they were recorded (which is their date order: a payment is never dated before the loan's
-  last closed day), starting from the principal on the disbursement date.
+  last closed day), each at the cap in force when it was recorded, from the principal on the
+  disbursement date.
 
 It runs a fixed number of aggregate queries, whatever the size of the book: each is grouped by loan and
 read in loan-id order, and the streams are walked side by side, so no more than one loan's rows is
@@ -166,7 +167,7 @@ def reconcile() -> ReconciliationReport:
     payments_by_loan = _ByLoan(
         _keyed(
             Payment.objects.order_by("loan_id", "pk")
-            .values("pk", "loan_id", "receipt_number", "amount", "unapplied", "paid_on")
+            .values("pk", "loan_id", "receipt_number", "amount", "unapplied", "paid_on", "cost_cap_rate")
             .annotate(
                 allocated=_sum(
                     -(
@@ -218,12 +219,18 @@ def reconcile() -> ReconciliationReport:
                 payment["amount"],
                 _cents(payment["allocated"]) + _cents(payment["unapplied"]),
             )
+            # At the cap in force when the payment was recorded (older payments: the policy's cap).
+            at_the_time = (
+                loanmath.OverduePolicy(annual_cost_cap=payment["cost_cap_rate"])
+                if payment["cost_cap_rate"] is not None
+                else policy
+            )
             base = loanmath.cost_cap_base_after_payment(
                 base=base,
                 base_on=base_on,
                 paid_on=payment["paid_on"],
                 amount=_cents(payment["amount"]) - _cents(payment["unapplied"]),
-                policy=policy,
+                policy=at_the_time,
             )
             base_on = payment["paid_on"]
         check(_("cost cap base"), base, loan["cost_cap_base"])

@@ -203,6 +203,11 @@ class Payment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     source = models.CharField(_("source"), max_length=20, default="admin")
+    # The cost cap in force when it was recorded: the loan's cap base moved on at this rate, so a later
+    # change of the policy's cap does not rewrite the past (reconcile recomputes the base with it).
+    cost_cap_rate = models.DecimalField(
+        _("cost cap when recorded"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:

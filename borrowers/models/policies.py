@@ -100,6 +100,18 @@ class OverduePolicy(models.Model):
                 }
             )
 
+        if self.pk is not None:
+            # New terms must still hold for every product already under this policy.
+            for product in LoanProduct.objects.filter(overdue_policy_id=self.pk):
+                product.overdue_policy = self
+                try:
+                    product.clean()
+                except ValidationError as exc:
+                    raise ValidationError(
+                        _("Product %(code)s would no longer be allowed under these terms: %(reason)s")
+                        % {"code": product.code, "reason": " ".join(exc.messages)}
+                    ) from exc
+
     def penalty_rate_for(self, contract_rate: Decimal) -> Decimal:
         """The yearly penalty rate on a loan at ``contract_rate``: the policy's own rate, or the contract
         rate plus the markup (half up to 6 places, the precision rates are kept in)."""

@@ -10,11 +10,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import loanmath
+from borrowers.models import LedgerEntry
 from borrowers.selectors.cards import LoanCard, MilestoneView, card_figures, milestone_views
 from borrowers.selectors.charges import ChargeLine, charge_lines
 from borrowers.selectors.loans import InstalmentInfo, LoanBundle
 from borrowers.selectors.settlement import Settlement, settlement_of
 from core.charts import bar_lengths
+from loanmath import ZERO
 
 # How far ahead "if you pay on…" looks; the form refuses a later date (the view passes it the bound).
 PAY_ON_HORIZON_DAYS = 365
@@ -78,6 +80,7 @@ class LoanDetail:
     charges: tuple[ChargeLine, ...]
     owed_limit: Decimal  # the most the cost cap lets the borrower owe on the chosen date
     owed_on_chosen: Decimal  # what they would owe then (principal not yet due included)
+    interest_forgone: Decimal  # contract interest the cost cap did not charge (ledger, then projected)
     milestones: tuple[MilestoneView, ...]
     chart: tuple[ChartBar, ...]
     chart_height: int
@@ -210,6 +213,15 @@ def borrower_loan_detail(*, loan: LoanBundle, today: date, pay_on: date | None =
         charges=charge_lines(loan.ledger, chosen_projection),
         owed_limit=chosen_projection.owed_limit,
         owed_on_chosen=chosen_projection.owed,
+        interest_forgone=sum(
+            (
+                Decimal(e.basis.get("trimmed_by_cap", "0"))
+                for e in loan.ledger
+                if e.kind == LedgerEntry.Kind.INTEREST_DUE and e.basis
+            ),
+            ZERO,
+        )
+        + sum((line.interest_forgone for line in chosen_projection.instalments), ZERO),
         milestones=milestones,
         chart=_chart(rows),
         chart_height=len(rows) * 10,

@@ -1,6 +1,7 @@
 """Recording a payment: charges brought up to its date, then the money applied by the loanmath
 waterfall, and the interest of periods not yet begun repriced after an early repayment of principal."""
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 import loanmath
 from accounts.models import User
 from borrowers.models import Instalment, LedgerEntry, Loan, Payment
-from borrowers.positions import open_items
+from borrowers.positions import amount_owed, open_items
 from borrowers.services.close_of_business import loan_close_through
 from borrowers.services.ledger import LoanBook, charge_post, loan_book_save, loan_classify, loan_lock
 from core.business_date import business_date_today
@@ -117,6 +118,8 @@ def _cost_cap_base_move(loan: Loan, payment: Payment) -> None:
         policy=policy,
     )
     loan.cost_cap_base_on = payment.paid_on
+    payment.cost_cap_rate = policy.annual_cost_cap
+    payment.save(update_fields=["cost_cap_rate"])
 
 
 def _apply_payment(book: LoanBook, payment: Payment) -> None:
@@ -127,17 +130,40 @@ def _apply_payment(book: LoanBook, payment: Payment) -> None:
     # current period's instalment in full (its interest is billed when paid), then later instalments'
     # principal only. A product that refunds takes only what has fallen due and refunds the rest, as
     # its name says: nothing is billed early.
+    # The current period is the one paid_on falls in: the first instalment due after it. Once that is
+    # settled (a second payment the same day), there is no current instalment to pay early: the next
+    # period has not begun, so its interest is never billed early; the money goes to future principal.
+    in_period = next((i for i in instalments if i.due_date > paid_on), None)
     current = (
-        next((i for i in instalments if i.due_date > paid_on and not i.is_settled), None)
+        in_period
         if handling is loanmath.OverpaymentHandling.PREPAY_PRINCIPAL
+        and in_period is not None
+        and not in_period.is_settled
         else None
     )
     payable = [i for i in instalments if i.due_date <= paid_on or i is current]
     future = [i for i in instalments if i.due_date > paid_on and i is not current and i.principal_unpaid > 0]
+    # Billing the current period's interest early is a charge like any other: only as much of it as the
+    # cost cap leaves room for today may be billed (loanmath.early_interest_headroom); the rest is forgone.
+    policy = loanmath.OverduePolicy(annual_cost_cap=loan.product.overdue_policy.annual_cost_cap)
+    limit = loanmath.cost_cap_limit(
+        base=loan.cost_cap_base, base_on=loan.cost_cap_base_on, on=paid_on, policy=policy
+    )
+    room = max(ZERO, limit - amount_owed(instalments))
+    items = [
+        dataclasses.replace(
+            item,
+            interest=item.interest - item.unbilled_interest + min(item.unbilled_interest, room),
+            unbilled_interest=min(item.unbilled_interest, room),
+        )
+        if current is not None and item.number == current.number
+        else item
+        for item in open_items(payable, as_of=paid_on)
+    ]
     allocation = loanmath.allocate_payment(
         amount=payment.amount,
         paid_on=paid_on,
-        instalments=open_items(payable, as_of=paid_on),
+        instalments=items,
         overpayment_handling=handling,
         future_principal=[
             loanmath.FuturePrincipal(number=i.number, due_date=i.due_date, principal=i.principal_unpaid)
@@ -150,8 +176,15 @@ def _apply_payment(book: LoanBook, payment: Payment) -> None:
         if line.interest > inst.interest_unpaid:
             # Paying the current period's interest before its due date bills it now, under the key the
             # due-date close would use, so the close will not bill it again.
-            early = inst.interest - inst.interest_billed
-            charge_post(book, inst, LedgerEntry.Kind.INTEREST_DUE, inst.due_date, interest=early)
+            unbilled = inst.interest - inst.interest_billed
+            early = min(unbilled, room)
+            inst.interest -= unbilled - early
+            trimmed: dict[str, str | int] | None = (
+                {"trimmed_by_cap": str(unbilled - early)} if unbilled > early else None
+            )
+            charge_post(
+                book, inst, LedgerEntry.Kind.INTEREST_DUE, inst.due_date, basis=trimmed, interest=early
+            )
         _payment_line(
             book,
             inst,

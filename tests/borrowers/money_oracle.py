@@ -233,10 +233,12 @@ class Oracle:
         if not self.terms.refund:
             current = next((ln for ln in self.lines if ln.due_date > day and not ln.settled), None)
         principal_changed: set[int] = set()
+        # Billing the current period's interest early is a charge: at most what the cap leaves room for.
+        room = max(Decimal("0.00"), self.limit(day) - self.owed)
         for line in self.lines:
             if not (line.due_date <= day or line is current):
                 continue
-            unbilled = line.interest - line.billed if line.due_date > day else Decimal(0)
+            unbilled = min(line.interest - line.billed, room) if line.due_date > day else Decimal(0)
             for part in ("penalty", "fees", "interest", "principal"):
                 if part == "penalty":
                     take = min(line.penalty - line.penalty_paid, left)
@@ -247,7 +249,9 @@ class Oracle:
                 elif part == "interest":
                     take = min(line.interest_unpaid + unbilled, left)
                     if take > line.interest_unpaid:
-                        line.billed = line.interest  # the current period's interest, billed when paid
+                        # The current period's interest, billed when paid; what the cap leaves out is forgone.
+                        line.interest = line.billed + unbilled
+                        line.billed = line.interest
                     line.interest_paid += take
                 else:
                     take = min(line.principal_unpaid, left)

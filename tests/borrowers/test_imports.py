@@ -421,7 +421,8 @@ def test_a_payments_file_records_and_allocates_each_payment(tmp_path: Path) -> N
         payment_row(loan, "WX-0001", "112.00", "2026-02-15"),
         # Instalment 2 (due 03-15) ten days late: ¥20.00 late fee on 03-19, and penalty interest for
         # 03-19..03-25, 100.00 * 0.18 * 7 / 365 = ¥0.35; 0.35 + 20.00 + 11.00 + 100.00 = ¥131.35. The rest,
-        # ¥68.65, pays instalment 3's ¥10.00 interest and ¥58.65 of its principal.
+        # ¥68.65, pays instalment 3's interest, billed early as far as the cost cap leaves room (¥8.97 of
+        # ¥10.00), and ¥59.68 of its principal.
         payment_row(loan, "WX-0002", "200.00", "2026-03-25"),
     ]
 
@@ -429,7 +430,7 @@ def test_a_payments_file_records_and_allocates_each_payment(tmp_path: Path) -> N
 
     assert result.status == 0, result.err
     loan.refresh_from_db()
-    assert loan.principal_balance == Decimal("941.35")  # 1,200.00 - 100.00 - 100.00 - 58.65
+    assert loan.principal_balance == Decimal("940.32")  # 1,200.00 - 100.00 - 100.00 - 59.68
     assert (loan.interest_balance, loan.fee_balance, loan.penalty_balance) == (0, 0, 0)
     assert set(Payment.objects.values_list("source", flat=True)) == {"import"}
     assert AuditEvent.objects.filter(action="payment.recorded").count() == 2

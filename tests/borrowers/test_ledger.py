@@ -346,3 +346,41 @@ def test_a_lowered_penalty_rate_without_a_restart_charges_nothing_rather_than_fa
 
     assert loan.penalty_balance == Decimal("4.93")
     assert_ledger_reconciles()
+
+
+def test_two_payments_on_one_day_bill_no_more_interest_than_one_payment_of_their_sum() -> None:
+    # Found by the attack pass: the second payment took the next instalment as "current" and billed its
+    # interest a month early. On 20 Jan the first payment settles the current instalment; the second the
+    # same day must go to future principal, not to instalment 2's interest. (Five days into the period,
+    # the cost cap lets only 12,000.00 × (1.02 ** (12 × 5 / 365) - 1) = 39.12 of its 120.00 be billed.)
+    one = running_example()
+    two = running_example()
+
+    pay(one, "2240.00", date(2026, 1, 20), receipt="R-one")
+    pay(two, "1120.00", date(2026, 1, 20), receipt="R-two-a")
+    pay(two, "1120.00", date(2026, 1, 20), receipt="R-two-b")
+
+    def billed(loan: Loan) -> Decimal:
+        return sum((i.interest_billed for i in loan.instalments.all()), Decimal(0))
+
+    assert billed(two) == billed(one) == Decimal("39.12")
+    assert abs(12_000 * (1.02 ** (12 * 5 / 365) - 1) - 39.12) < 0.01
+    assert balances(two) == balances(one)
+    assert_ledger_reconciles()
+
+
+def test_a_policy_change_that_would_put_its_products_over_the_cap_is_refused() -> None:
+    from django.core.exceptions import ValidationError
+
+    from tests.borrowers.factories import make_policy
+
+    policy = make_policy()
+    make_product(code="P12", policy=policy, annual_rate=Decimal("0.120000"))
+    policy.penalty_basis, policy.penalty_markup = "markup", Decimal("9.000000")  # 12 % x 10 = 120 %
+    with pytest.raises(ValidationError, match="P12"):
+        policy.full_clean()
+    policy.penalty_markup, policy.annual_cost_cap = Decimal("0.500000"), Decimal("0.050000")  # cap < 12 %
+    with pytest.raises(ValidationError, match="P12"):
+        policy.full_clean()
+    policy.annual_cost_cap = Decimal("0.240000")  # 18 % penalty, 12 % contract: fine
+    policy.full_clean()

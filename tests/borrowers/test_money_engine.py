@@ -729,16 +729,21 @@ def test_measured_b_every_instalment_paid_exactly_30_days_late() -> None:
 
 
 def test_measured_c_instalments_1_to_11_on_time_and_the_12th_a_year_late() -> None:
-    """NEW FIGURES: the 12th instalment (1,111.88 principal + 11.37 of its 22.13 interest, the rest forgone
-    under the cap) is paid on 2028-01-15 with 14.98 of late fee (the formula's 106.70, cut) and 301.57 of
-    penalty (of 396.99): 1,439.80; 13,914.02 paid in all. The IRR: 23.9992 % (it was ≈ 46 %, when 460.50
-    was charged on 1,010.00 owed)."""
+    """NEW FIGURES: instalments 1-11 are each paid on their due date, as much as the ledger then has due
+    (the cap may trim the 23.88 % contract interest of a short month). The 12th (1,111.88
+    principal + 22.13 interest) is paid on 2028-01-15 with 17.40 of late fee (the formula's 106.70, cut)
+    and 305.05 of penalty (of 396.99): 1,456.46; 13,919.92 paid in all. The IRR: 23.9992 % (it was
+    about 46 %, when 460.50 was charged on 1,010.00 owed)."""
     loan = twelve_thousand_at_23_88()
     oracle = oracle_for(loan)
     schedule = instalments(loan)
     for inst in schedule[:11]:
-        pay(loan, inst.principal + inst.interest, inst.due_date)
-        oracle.pay(inst.principal + inst.interest, inst.due_date)
+        # On time: on its due date, what the ledger then has due on it (its interest may be trimmed).
+        loan = close(loan, inst.due_date)
+        inst.refresh_from_db()
+        due = inst.principal_unpaid + inst.interest_unpaid
+        pay(loan, due, inst.due_date)
+        oracle.pay(due, inst.due_date)
     last = schedule[11]
     a_year_late = date(last.due_date.year + 1, last.due_date.month, last.due_date.day)
     loan = close(loan, a_year_late)
@@ -747,17 +752,17 @@ def test_measured_c_instalments_1_to_11_on_time_and_the_12th_a_year_late() -> No
     last.refresh_from_db()
     assert (last.principal_unpaid, last.interest_unpaid, last.fees_unpaid, last.penalty_unpaid) == (
         Decimal("1111.88"),
-        Decimal("11.37"),
-        Decimal("14.98"),
-        Decimal("301.57"),
+        Decimal("22.13"),
+        Decimal("17.40"),
+        Decimal("305.05"),
     )
 
-    pay(loan, "1439.80", a_year_late)
-    oracle.pay(Decimal("1439.80"), a_year_late)
+    pay(loan, "1456.46", a_year_late)
+    oracle.pay(Decimal("1456.46"), a_year_late)
 
     assert_engine_matches(oracle, loan)
     assert loan.status == Loan.Status.PAID_OFF
-    assert sum((kept for _day, kept in oracle.payments), ZERO) == Decimal("13914.02")
+    assert sum((kept for _day, kept in oracle.payments), ZERO) == Decimal("13919.92")
     cost = oracle.irr_on(a_year_late)
     assert cost <= 0.2400
     assert cost == pytest.approx(0.239992, abs=1e-6)

@@ -342,3 +342,26 @@ def test_the_pay_off_figure_says_why_it_is_more_than_what_is_left(client: Client
     assert card.payoff_today == Decimal("12120.00")
     assert card.payoff_extra == Decimal("120.00")
     assert "比剩余待还多 ¥120.00：这是本期（至 2026年4月15日）的利息" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("en", "of your contract interest is not charged"), ("zh-hans", "的合同利息不再收取")],
+)
+def test_the_loan_page_says_how_much_contract_interest_the_cost_cap_forgoes(
+    client: Client, language: str, said: str
+) -> None:
+    # A 1 % cap: of instalment 1's 120.00 interest on 15 Feb only 10.19 fits, 109.81 forgone (in the ledger,
+    # see tests/borrowers/test_ledger.py); by today (31 Mar) the projection forgoes 109.67 more of instalment
+    # 2's 110.00 on 15 Mar, the limit having grown only 0.33 beyond the late fee and penalty: 219.48 in all.
+    user = make_user(f"forgone-{language}@example.com")
+    product = make_product(policy=make_policy(annual_cost_cap=Decimal("0.010000")))
+    loan = make_loan(borrower=make_borrower(user), product=product, principal=Decimal("12000.00"))
+    services.loan_close_business(loan_id=loan.pk, business_date=date(2026, 2, 15))
+    client.force_login(user)
+    client.cookies["django_language"] = language
+
+    page = client.get(reverse("borrowers:detail", args=[loan.reference])).content.decode()
+
+    assert said in page
+    assert "219.48" in page

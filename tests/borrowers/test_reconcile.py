@@ -39,7 +39,9 @@ def move_money(loan: Loan) -> None:
       03-18, so 03-19 brings the ¥20.00 late fee, and 03-19..03-25 seven days of penalty interest,
       100.00 * 0.18 * 7 / 365 = 0.345 → ¥0.35.
     * 2026-03-25, ¥200.00: instalment 2 in full (0.35 + 20.00 + 11.00 + 100.00 = ¥131.35); the other
-      ¥68.65 pays instalment 3's ¥10.00 interest (billed early) and ¥58.65 of its principal.
+      ¥68.65 pays instalment 3's interest, billed early: of its ¥10.00 only the ¥8.97 the cost cap leaves
+      room for that day (the ¥20.00 fee has used the rest), the other ¥1.03 forgone; then ¥59.68 of its
+      principal.
     """
     services.payment_record(
         loan_id=loan.pk,
@@ -62,7 +64,7 @@ def test_the_ledger_and_the_cached_balances_agree_after_payments_fees_and_penalt
     make_loan()  # a second, untouched loan: only its disbursement
 
     loan.refresh_from_db()
-    assert loan.principal_balance == Decimal("941.35")  # 1,200.00 - 100.00 - 100.00 - 58.65
+    assert loan.principal_balance == Decimal("940.32")  # 1,200.00 - 100.00 - 100.00 - 59.68
     assert (loan.interest_balance, loan.fee_balance, loan.penalty_balance) == (0, 0, 0)
     status, output = run_reconcile()
 
@@ -80,7 +82,7 @@ def test_a_corrupted_loan_balance_is_listed_and_the_command_exits_1() -> None:
     status, output = run_reconcile()
 
     assert status == 1
-    assert f"{loan.reference}: principal balance: ledger says 941.35, cached 900.00" in output
+    assert f"{loan.reference}: principal balance: ledger says 940.32, cached 900.00" in output
     assert "mismatches" in output
 
 
@@ -157,3 +159,19 @@ def test_reconciling_takes_the_same_number_of_queries_for_one_loan_or_many(
     assert report.loans_checked == 5
     assert report.payments == 10
     assert report.agrees
+
+
+def test_a_later_change_of_the_policys_cap_does_not_turn_reconcile_red() -> None:
+    # Found by the attack pass: the base was recomputed at today's cap, not the one each payment moved it by.
+    loan = make_loan()
+    policy = loan.product.overdue_policy
+    policy.annual_cost_cap = Decimal("0.050000")
+    policy.save()
+    move_money(loan)
+    policy.annual_cost_cap = Decimal("0.240000")
+    policy.save()
+
+    report = reconcile()
+
+    assert report.agrees, report.mismatches
+    assert set(Payment.objects.values_list("cost_cap_rate", flat=True)) == {Decimal("0.050000")}

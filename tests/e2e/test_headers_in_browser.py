@@ -45,25 +45,18 @@ def test_the_header_watch_reports_a_violation_and_an_answer_short_of_the_headers
 
 
 def test_htmx_swaps_the_planner_in_place_under_the_csp_and_its_partial_is_never_stored(page: Any) -> None:
-    # Kept as they come and read after: a handler that asked the browser for the headers itself would
-    # append only once that answer is back, maybe after the swap the test waits for.
-    htmx_responses: list[Any] = []
-    page.on(
-        "response",
-        lambda response: (
-            htmx_responses.append(response) if response.request.headers.get("hx-request") == "true" else None
-        ),
-    )
     page.goto("/plan/?principal=10000&method=equal_instalment&annual_rate=12&months=12&start=2026-01-15")
     csp = page.evaluate("() => document.querySelector('meta[name=htmx-config]').content")
     before = page.locator(".plan-payment").inner_text()
     page.evaluate("window.__notReloaded = true")
 
-    page.get_by_label("期限（月）").fill("24")
+    # Waits for htmx's own request's response (a "response" listener may hear of it only after the swap).
+    with page.expect_response(lambda response: response.request.headers.get("hx-request") == "true") as sent:
+        page.get_by_label("期限（月）").fill("24")
     page.wait_for_function(
         "before => document.querySelector('.plan-payment').innerText !== before", arg=before
     )
-
+    htmx_responses = [sent.value]
     assert page.evaluate("window.__notReloaded") is True
     assert '"allowEval": false' in csp
     partials = [response.all_headers() for response in htmx_responses]
