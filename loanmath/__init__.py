@@ -30,6 +30,7 @@ from loanmath.apr import (
     DatedCashFlow,
     apr_from_periodic_flows,
     dated_irr,
+    dated_nominal_apr,
     periodic_irr,
     schedule_apr,
 )
@@ -188,6 +189,7 @@ __all__ = [
     "cost_cap_headroom",
     "cost_cap_limit",
     "dated_irr",
+    "dated_nominal_apr",
     "days_between",
     "days_in_month",
     "days_past_due",

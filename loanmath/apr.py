@@ -216,3 +216,14 @@ def schedule_apr(*, schedule: Schedule, amount_received: Decimal | None = None) 
     """
     received = schedule.terms.principal if amount_received is None else amount_received
     return apr_from_periodic_flows([-received, *(i.payment for i in schedule.instalments)])
+
+
+def dated_nominal_apr(cash_flows: Sequence[DatedCashFlow]) -> Decimal:
+    """The APR of flows on their real dates, quoted the way a monthly APR is (and the cost cap is):
+    the effective yearly IRR of :func:`dated_irr` turned into a nominal rate compounded monthly,
+    12 * ((1 + IRR) ** (1 / 12) - 1), to 12 decimal places. A first period of 5 days that bills a full
+    month's interest shows here what it really costs."""
+    effective = dated_irr(cash_flows)
+    with localcontext(_SOLVER):
+        nominal = 12 * (((1 + effective).ln() / 12).exp() - 1)
+    return nominal.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)

@@ -81,6 +81,7 @@ class LoanDetail:
     owed_limit: Decimal  # the most the cost cap lets the borrower owe on the chosen date
     owed_on_chosen: Decimal  # what they would owe then (principal not yet due included)
     interest_forgone: Decimal  # contract interest the cost cap did not charge (ledger, then projected)
+    schedule_apr: Decimal | None  # the schedule's true yearly rate on its real dates (None if it has none)
     milestones: tuple[MilestoneView, ...]
     chart: tuple[ChartBar, ...]
     chart_height: int
@@ -144,6 +145,20 @@ def _pay_on_row(
         days_past_due=projection.days_past_due,
         milestones=tuple(views[m.day] for m in crossed if m.day in views),
     )
+
+
+def _schedule_apr(
+    principal: Decimal, disbursed_on: date, instalments: Sequence[InstalmentInfo]
+) -> Decimal | None:
+    """The nominal APR of the money lent and the schedule's payments on their due dates
+    (loanmath.dated_nominal_apr): what the loan's actual dates and interest cost, not the rate quoted."""
+    flows = [loanmath.DatedCashFlow(on=disbursed_on, amount=-principal)] + [
+        loanmath.DatedCashFlow(on=i.due_date, amount=i.principal + i.interest) for i in instalments
+    ]
+    try:
+        return loanmath.dated_nominal_apr(flows)
+    except loanmath.LoanMathError:
+        return None
 
 
 def _chart(rows: Sequence[PayOnRow]) -> tuple[ChartBar, ...]:
@@ -213,6 +228,7 @@ def borrower_loan_detail(*, loan: LoanBundle, today: date, pay_on: date | None =
         charges=charge_lines(loan.ledger, chosen_projection),
         owed_limit=chosen_projection.owed_limit,
         owed_on_chosen=chosen_projection.owed,
+        schedule_apr=_schedule_apr(info.loan.principal, info.loan.disbursed_on, info.instalments),
         interest_forgone=sum(
             (
                 Decimal(e.basis.get("trimmed_by_cap", "0"))

@@ -365,3 +365,25 @@ def test_the_loan_page_says_how_much_contract_interest_the_cost_cap_forgoes(
 
     assert said in page
     assert "219.48" in page
+
+
+def test_the_loan_page_shows_the_schedules_true_yearly_rate_by_its_real_dates(client: Client) -> None:
+    # Paid out 31 Jan, first due 5 Feb: the first period is 5 days but bills a month's interest, so the
+    # schedule's true rate is far above the 12 % quoted (an independent check with numpy-financial is in
+    # tests/loanmath/test_apr.py; here: the page states it, in the loan's own words).
+    user = make_user("apr@example.com")
+    product = make_product(term_months=1)
+    loan = make_loan(
+        borrower=make_borrower(user),
+        product=product,
+        principal=Decimal("1000.00"),
+        disbursed_on=date(2026, 1, 31),
+        first_due_date=date(2026, 2, 5),
+    )
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+
+    page = client.get(reverse("borrowers:detail", args=[loan.reference])).content.decode()
+
+    expected = 12 * ((1.01 ** (365 / 5)) ** (1 / 12) - 1) * 100
+    assert f"by the real dates of the schedule (IRR): {expected:.2f}%" in page

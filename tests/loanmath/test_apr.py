@@ -144,3 +144,33 @@ def test_apr_matches_numpy_financial_irr_within_a_hundredth_of_a_percent_a_year(
     assert abs(float(apr.nominal_annual_rate) - expected * 12) <= 0.0001
     present_value = sum(flow / (1 + apr.periodic_rate) ** t for t, flow in enumerate(flows))
     assert abs(present_value) < yuan("0.000001") * principal
+
+
+def test_the_dated_nominal_apr_is_the_monthly_convention_of_the_real_dates_irr() -> None:
+    from datetime import date
+
+    from loanmath import DatedCashFlow, dated_irr, dated_nominal_apr
+
+    # 1,000.00 lent, 1,010.00 back exactly a year later: 1 % a year effective, and its monthly nominal
+    # 12 × (1.01 ** (1 / 12) - 1) = 0.9954 %.
+    flows = [
+        DatedCashFlow(date(2025, 1, 1), Decimal("-1000.00")),
+        DatedCashFlow(date(2026, 1, 1), Decimal("1010.00")),
+    ]
+    assert dated_irr(flows) == Decimal("0.010000000000")
+    assert abs(float(dated_nominal_apr(flows)) - 12 * (1.01 ** (1 / 12) - 1)) < 1e-12
+
+
+def test_a_five_day_first_period_billing_a_full_months_interest_shows_its_real_cost() -> None:
+    from datetime import date
+
+    from loanmath import DatedCashFlow, dated_nominal_apr
+
+    # 1,000.00 at 12 % over one month, 10.00 interest, but repaid 5 days after the money was paid out.
+    flows = [
+        DatedCashFlow(date(2026, 1, 31), Decimal("-1000.00")),
+        DatedCashFlow(date(2026, 2, 5), Decimal("1010.00")),
+    ]
+    apr = float(dated_nominal_apr(flows))
+    assert abs(apr - 12 * ((1.01 ** (365 / 5)) ** (1 / 12) - 1)) < 1e-9
+    assert apr > 0.70  # not the 12 % quoted
