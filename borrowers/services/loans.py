@@ -61,6 +61,12 @@ def loan_create(
         raise ApplicationError(non_amortising_message(exc), code="non_amortising") from exc
     except loanmath.LoanMathError as exc:
         raise ApplicationError(_("These loan terms are not valid: %(reason)s") % {"reason": exc}) from exc
+    if schedule.total_payment > loanmath.AMOUNT_MAX:
+        # Principal plus interest must fit the ledger's money columns (found by the attack pass).
+        raise ApplicationError(
+            _("With these terms the loan would owe more than %(most)s in all, the most the ledger holds.")
+            % {"most": f"¥{loanmath.AMOUNT_MAX:,}"}
+        )
     with transaction.atomic():
         if Loan.objects.filter(reference=reference).exists():
             raise ApplicationError(

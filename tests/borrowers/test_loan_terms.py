@@ -202,3 +202,13 @@ def test_the_loan_page_of_falling_payments_names_only_the_last_one(client: Clien
 
     # Equal principal: 100.00 a month plus interest on a falling balance; the 12th pays 101.00.
     assert "每期还款额不同，最后一期 ¥101.00。" in " ".join(page.split())
+
+
+def test_loan_create_refuses_terms_whose_repayments_would_not_fit_the_ledger() -> None:
+    # Found by the attack pass: ¥999,999,999,999.99 at 1000 % for a month owes about ¥1.83 trillion.
+    product = make_product(annual_rate=Decimal("10.000000"), term_months=1)
+    with translation.override("en"), pytest.raises(ApplicationError, match="the most the ledger holds"):
+        make_loan(product=product, principal=loanmath.AMOUNT_MAX)
+    with translation.override("zh-hans"), pytest.raises(ApplicationError, match="超出了账务系统能记录的上限"):
+        make_loan(product=product, principal=loanmath.AMOUNT_MAX)
+    assert not Loan.objects.exists()
