@@ -18,7 +18,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,8 +63,7 @@ INSERT INTO borrowers_loan (reference, borrower_id, product_id, principal, annua
 SELECT 'B' || n, b.id, p.id, 6000.00, 0.120000, 6, 'equal_principal',
        %(d)s::date - 30 - (CASE WHEN n %% 5 = 0 THEN -25 ELSE n %% 28 END),
        %(d)s::date - (CASE WHEN n %% 5 = 0 THEN -25 ELSE n %% 28 END),
-       'active', 6000.00, CASE WHEN n %% 5 = 0 THEN 0 ELSE 60.00 END, 0, 0,
-       CASE WHEN n %% 5 = 0 THEN 0 ELSE 0 END, 'current', %(d)s::date - 1,
+       'active', 6000.00, CASE WHEN n %% 5 = 0 THEN 0 ELSE 60.00 END, 0, 0, 0, 'current', %(d)s::date - 1,
        6000.00, %(d)s::date - 30 - (CASE WHEN n %% 5 = 0 THEN -25 ELSE n %% 28 END), now()
 FROM generate_series(1, %(n)s) n, borrowers_borrowerprofile b, borrowers_loanproduct p;
 INSERT INTO borrowers_instalment (loan_id, number, due_date, principal, interest, interest_billed,
@@ -124,7 +123,7 @@ def bench(loans: int, workers: int) -> dict[str, float]:
         started = time.perf_counter()
         for statement in SEED.split(";\n"):
             if statement.strip():
-                conn.execute(statement, {"d": BUSINESS_DATE - timedelta(days=0), "n": loans})
+                conn.execute(statement, {"d": BUSINESS_DATE, "n": loans})
         conn.execute("ANALYZE")
         seeded = time.perf_counter() - started
         last_id = conn.execute("SELECT max(id) FROM borrowers_loan").fetchone()[0]
@@ -136,7 +135,7 @@ def bench(loans: int, workers: int) -> dict[str, float]:
         started = time.perf_counter()
         for statement in FLOOR.split(";\n"):
             if statement.strip():
-                conn.execute(statement.replace("%(d)s", "%(d)s"), {"d": BUSINESS_DATE})
+                conn.execute(statement, {"d": BUSINESS_DATE})
         floor_rows = conn.execute("SELECT count(*) FROM floor_ledger").fetchone()[0]
         floor = time.perf_counter() - started
         conn.rollback()

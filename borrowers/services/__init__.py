@@ -27,8 +27,8 @@ Transactions: the services are the only transaction and audit boundary (callers 
 ones that compose — ``loan_create`` and ``payment_record`` run once per row inside an import's single
 transaction, the demo seeds everything in one — open an ordinary (nestable) transaction. The ones whose
 point is that their work is committed when they return are durable: ``loan_link`` (a failed attempt must
-count even though an error follows), each loan of ``loans_close_business_chunk`` (one loan's close is
-never undone by another's), and a close-of-business chunk with its done-marker (``close_chunk_run``).
+count even though an error follows) and a close-of-business chunk with its done-marker
+(``close_chunk_run``: one chunk's close is never undone by another's).
 """
 
 from borrowers.identity import national_id_hash, national_id_normalize
@@ -36,8 +36,6 @@ from borrowers.positions import amount_owed, loan_position, open_items, policy_f
 from borrowers.services.close_of_business import (
     CloseResult,
     loan_close_business,
-    loans_close_business_chunk,
-    loans_for_close,
 )
 from borrowers.services.close_runs import (
     CLOSE_CHUNK_SIZE,
@@ -67,8 +65,6 @@ __all__ = [
     "loan_create",
     "loan_link",
     "loan_position",
-    "loans_close_business_chunk",
-    "loans_for_close",
     "national_id_hash",
     "national_id_normalize",
     "open_items",

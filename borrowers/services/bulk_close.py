@@ -32,7 +32,7 @@ from django.db import connection, transaction
 
 import loanmath
 from borrowers.models import Loan
-from borrowers.services.close_of_business import _close
+from borrowers.services.close_of_business import loan_close_business
 
 _TEMPS = ("cob_loans", "cob_growth", "cob_work", "cob_charge", "cob_class", "cob_moves")
 
@@ -51,26 +51,27 @@ def set_based_available() -> bool:
 def loans_close_range(*, first_id: int, last_id: int, business_date: date) -> ChunkResult:
     """Close every active loan with an id in [first_id, last_id] through `business_date`, in the
     caller's transaction (the chunk task's: the chunk and its done-marker commit together)."""
-    yesterday = business_date - timedelta(days=1)
-    behind = Loan.objects.filter(
-        pk__range=(first_id, last_id), status=Loan.Status.ACTIVE, closed_through__lt=yesterday
-    )
-    if not set_based_available():
-        behind = Loan.objects.filter(
-            pk__range=(first_id, last_id), status=Loan.Status.ACTIVE, closed_through__lt=business_date
-        )
+    set_based = set_based_available()
+    # Loans the set-based step cannot take (closed through a day before yesterday, or every loan where
+    # there is no PostgreSQL) are closed one by one by the reference path, each in its own savepoint.
+    behind = business_date - timedelta(days=1) if set_based else business_date
     loans = entries = 0
     errors: list[str] = []
-    for loan_id in behind.order_by("pk").values_list("pk", flat=True):
+    for loan_id in (
+        Loan.objects.filter(
+            pk__range=(first_id, last_id), status=Loan.Status.ACTIVE, closed_through__lt=behind
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ):
         try:
-            with transaction.atomic():
-                result = _close(loan_id, business_date)
+            result = loan_close_business(loan_id=loan_id, business_date=business_date)
         except Exception as exc:  # one loan's failure is recorded, never blocks the others
             errors.append(f"loan {loan_id}: {type(exc).__name__}: {exc}")
             continue
         loans += 1
         entries += result.entries_written
-    if set_based_available():
+    if set_based:
         with transaction.atomic():
             closed, written = _close_one_day_sql(first_id, last_id, business_date)
         loans += closed

@@ -1,12 +1,10 @@
 """Close of business: a loan's charges and classification brought up to a business date (the
 conventions are in the package notes, borrowers.services)."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import QuerySet
 
 import loanmath
 from borrowers.models import LedgerEntry, Loan
@@ -110,19 +108,3 @@ def loan_close_business(*, loan_id: int, business_date: date) -> CloseResult:
     """
     with transaction.atomic():
         return _close(loan_id, business_date)
-
-
-def loans_for_close(business_date: date) -> QuerySet[Loan]:
-    """Active loans not yet closed through `business_date`, in id order (for chunking)."""
-    return Loan.objects.filter(status=Loan.Status.ACTIVE, closed_through__lt=business_date).order_by("pk")
-
-
-def loans_close_business_chunk(*, loan_ids: Sequence[int], business_date: date) -> list[CloseResult]:
-    """Close a chunk of loans, each in its own transaction: one loan's failure neither blocks nor undoes
-    the others, and a rerun of the chunk adds nothing for the loans already closed. Each is durable, so
-    a caller that wrapped the chunk in a transaction (making it all or nothing) is refused at once."""
-    results = []
-    for loan_id in loan_ids:
-        with transaction.atomic(durable=True):
-            results.append(_close(loan_id, business_date))
-    return results

@@ -7,8 +7,6 @@ a month, all of it interest, and would leave a last payment of 1,030.00: refused
 360 months pays 2,001.60 and a last 2,300.46: booked, and the loan page says so.
 """
 
-import csv
-import io
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -24,7 +22,8 @@ from accounts.models import User
 from borrowers import services
 from borrowers.models import ImportJob, Loan, LoanProduct
 from core.exceptions import ApplicationError
-from tests.borrowers.factories import make_borrower, make_loan, make_product, national_id_for, run_command
+from tests.borrowers.factories import make_borrower, make_loan, make_product, national_id_for
+from tests.borrowers.test_imports import LOAN_HEADER, csv_bytes, import_loans
 from tests.conftest import PASSWORD, enrol_totp, make_user
 
 pytestmark = pytest.mark.django_db
@@ -106,20 +105,6 @@ def test_the_admin_add_form_shows_the_refusal_beside_the_form_and_books_nothing(
     assert not Loan.objects.exists()
 
 
-LOAN_HEADER = (
-    "reference",
-    "customer_number",
-    "full_name",
-    "phone",
-    "national_id",
-    "date_of_birth",
-    "product_code",
-    "principal",
-    "disbursed_on",
-    "first_due_date",
-)
-
-
 def loan_row(reference: str, customer: int, principal: str) -> dict[str, str]:
     return {
         "reference": reference,
@@ -141,21 +126,17 @@ def test_the_loans_file_names_every_row_whose_terms_do_not_amortise_and_imports_
 ) -> None:
     settings.LANGUAGE_CODE = language
     balloon_product()
-    text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=LOAN_HEADER, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(
+    content = csv_bytes(
+        LOAN_HEADER,
         [
             loan_row("AX1", 1, "1000.00"),
             loan_row("AX2", 2, "20000.00"),  # amortises (see above)
             loan_row("AX3", 3, "1000.00"),
-        ]
+        ],
     )
-    path = tmp_path / "loans.csv"
-    path.write_bytes(text.getvalue().encode())
 
     with translation.override(language):
-        result = run_command("import_loans", str(path))
+        result = import_loans(tmp_path, content)
 
     assert result.status == 1
     assert ImportJob.objects.get().report == [
