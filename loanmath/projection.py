@@ -364,7 +364,7 @@ def payoff_amount(
     """What repays the whole loan on ``on``: everything due by then (with the late fees and penalty
     interest that waiting until ``on`` adds), all principal not yet due, and the contract interest of
     the current period (the first instalment falling due after ``on``) in full, as far as the cost cap
-    leaves room for it (:func:`early_interest_headroom`). The interest of later
+    leaves room for it (:func:`early_interest_allowed`). The interest of later
     periods is not charged: paying off early saves it. Pass ``projection`` (``position`` projected to
     ``on``) if you already have it, to save walking the days again."""
     if projection is None or projection.on != on or projection.as_of != position.as_of:
@@ -374,14 +374,15 @@ def payoff_amount(
     return (
         projection.amount_due
         + sum((i.principal + i.fees + i.penalty for i in later), ZERO)
-        + min(current_interest, early_interest_headroom(projection, later[0] if later else None))
+        + min(current_interest, early_interest_allowed(projection, later[0] if later else None))
     )
 
 
-def early_interest_headroom(projection: Projection, current: OpenInstalment | None) -> Decimal:
-    """How much of the current period's interest may be charged on ``projection.on`` if the loan is repaid
-    then: its interest already billed, plus as much unbilled interest as the cost cap leaves room for
-    (limit - owed). Paying early bills the period's interest at once, so it is a charge like any other."""
+def early_interest_allowed(projection: Projection, current: OpenInstalment | None) -> Decimal:
+    """How much of the current period's interest may be asked on ``projection.on``, when it is paid then
+    (a payoff, or a payment reaching it): what of it is already billed and unpaid, plus as much of its
+    unbilled interest as the cost cap leaves room for that day (owed_limit - owed). Paying early bills
+    the period's interest at once, so it is a charge like any other; the rest is forgone."""
     if current is None:
         return ZERO
     billed = current.interest - current.unbilled_interest

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 import loanmath
 from accounts.models import User
 from borrowers.models import Instalment, LedgerEntry, Loan, Payment
-from borrowers.positions import amount_owed, open_items
+from borrowers.positions import loan_position, open_items, policy_for_loanmath
 from borrowers.services.close_of_business import loan_close_through
 from borrowers.services.ledger import LoanBook, charge_post, loan_book_save, loan_classify, loan_lock
 from core.business_date import business_date_today
@@ -76,6 +76,7 @@ def payment_record(
                 % {"reference": loan.reference, "closed": loan.closed_through, "paid_on": paid_on}
             )
         loan_close_through(book, paid_on)
+        policy = policy_for_loanmath(loan.product.overdue_policy, contract_rate=loan.annual_rate)
         try:
             with transaction.atomic():
                 payment = Payment.objects.create(
@@ -85,12 +86,13 @@ def payment_record(
                     paid_on=paid_on,
                     recorded_by=recorded_by,
                     source=source,
+                    cost_cap_rate=policy.annual_cost_cap,
                 )
         except IntegrityError as exc:
             # Two clerks recording the same receipt on two loans at once: the unique index decides.
             raise _already_recorded(receipt_number) from exc
-        _apply_payment(book, payment)
-        _cost_cap_base_move(loan, payment)
+        _apply_payment(book, payment, policy)
+        _cost_cap_base_move(loan, payment, policy)
         loan_classify(book, paid_on)
         loan_book_save(book)
         audit_record(
@@ -107,9 +109,8 @@ def payment_record(
     return payment
 
 
-def _cost_cap_base_move(loan: Loan, payment: Payment) -> None:
+def _cost_cap_base_move(loan: Loan, payment: Payment, policy: loanmath.OverduePolicy) -> None:
     """The cost cap's running base after the money kept (the amount less any refund) is paid."""
-    policy = loanmath.OverduePolicy(annual_cost_cap=loan.product.overdue_policy.annual_cost_cap)
     loan.cost_cap_base = loanmath.cost_cap_base_after_payment(
         base=loan.cost_cap_base,
         base_on=loan.cost_cap_base_on,
@@ -118,11 +119,9 @@ def _cost_cap_base_move(loan: Loan, payment: Payment) -> None:
         policy=policy,
     )
     loan.cost_cap_base_on = payment.paid_on
-    payment.cost_cap_rate = policy.annual_cost_cap
-    payment.save(update_fields=["cost_cap_rate"])
 
 
-def _apply_payment(book: LoanBook, payment: Payment) -> None:
+def _apply_payment(book: LoanBook, payment: Payment, policy: loanmath.OverduePolicy) -> None:
     loan, instalments = book.loan, book.instalments
     paid_on = payment.paid_on
     handling = loanmath.OverpaymentHandling(loan.product.overpayment_handling)
@@ -144,22 +143,19 @@ def _apply_payment(book: LoanBook, payment: Payment) -> None:
     payable = [i for i in instalments if i.due_date <= paid_on or i is current]
     future = [i for i in instalments if i.due_date > paid_on and i is not current and i.principal_unpaid > 0]
     # Billing the current period's interest early is a charge like any other: only as much of it as the
-    # cost cap leaves room for today may be billed (loanmath.early_interest_headroom); the rest is forgone.
-    policy = loanmath.OverduePolicy(annual_cost_cap=loan.product.overdue_policy.annual_cost_cap)
-    limit = loanmath.cost_cap_limit(
-        base=loan.cost_cap_base, base_on=loan.cost_cap_base_on, on=paid_on, policy=policy
-    )
-    room = max(ZERO, limit - amount_owed(instalments))
-    items = [
-        dataclasses.replace(
-            item,
-            interest=item.interest - item.unbilled_interest + min(item.unbilled_interest, room),
-            unbilled_interest=min(item.unbilled_interest, room),
-        )
-        if current is not None and item.number == current.number
-        else item
-        for item in open_items(payable, as_of=paid_on)
-    ]
+    # cost cap leaves room for today may be asked (loanmath.early_interest_allowed, which the payoff
+    # amount a borrower is shown uses too); the rest is forgone.
+    today = loanmath.project_amount_due(position=loan_position(loan, instalments), policy=policy, on=paid_on)
+    items = []
+    early_allowed = ZERO  # of the current instalment's unbilled interest
+    for item in open_items(payable, as_of=paid_on):
+        if current is not None and item.number == current.number:
+            allowed = loanmath.early_interest_allowed(today, item)
+            item = dataclasses.replace(
+                item, interest=allowed, unbilled_interest=allowed - (item.interest - item.unbilled_interest)
+            )
+            early_allowed = item.unbilled_interest
+        items.append(item)
     allocation = loanmath.allocate_payment(
         amount=payment.amount,
         paid_on=paid_on,
@@ -177,7 +173,7 @@ def _apply_payment(book: LoanBook, payment: Payment) -> None:
             # Paying the current period's interest before its due date bills it now, under the key the
             # due-date close would use, so the close will not bill it again.
             unbilled = inst.interest - inst.interest_billed
-            early = min(unbilled, room)
+            early = early_allowed
             inst.interest -= unbilled - early
             trimmed: dict[str, str | int] | None = (
                 {"trimmed_by_cap": str(unbilled - early)} if unbilled > early else None
