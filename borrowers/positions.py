@@ -51,6 +51,8 @@ class LoanFigures(Protocol):
     @property
     def principal(self) -> Decimal: ...
     @property
+    def annual_rate(self) -> Decimal: ...
+    @property
     def disbursed_on(self) -> date: ...
     @property
     def closed_through(self) -> date | None: ...
@@ -58,6 +60,8 @@ class LoanFigures(Protocol):
     def cost_cap_base(self) -> Decimal: ...
     @property
     def cost_cap_base_on(self) -> date: ...
+    @property
+    def charges_paused_through(self) -> date | None: ...
 
 
 def policy_for_loanmath(policy: OverduePolicy, *, contract_rate: Decimal) -> loanmath.OverduePolicy:
@@ -114,6 +118,7 @@ def loan_position(loan: LoanFigures, instalments: Sequence[InstalmentFigures]) -
         owed=amount_owed(instalments),
         cap_base=loan.cost_cap_base,
         cap_base_on=loan.cost_cap_base_on,
+        charges_paused_through=loan.charges_paused_through,
         instalments=open_items(instalments, as_of=as_of),
     )
 
@@ -123,4 +128,15 @@ def amount_owed(instalments: Iterable[InstalmentFigures]) -> Decimal:
     penalty interest, all unpaid (what the cost cap holds below its limit)."""
     return sum(
         (i.principal_unpaid + i.interest_unpaid + i.fees_unpaid + i.penalty_unpaid for i in instalments), ZERO
+    )
+
+
+def restructure_position(
+    loan: LoanFigures, instalments: Sequence[InstalmentFigures]
+) -> loanmath.RestructurePosition:
+    """The loan as a restructuring starts from: its open instalments after its last close of business
+    (the preview a borrower is shown and the restructuring applied are both worked out from this)."""
+    as_of = loan.closed_through or loan.disbursed_on
+    return loanmath.RestructurePosition(
+        on=as_of, annual_rate=loan.annual_rate, instalments=open_items(instalments, as_of=as_of)
     )

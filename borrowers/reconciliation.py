@@ -6,8 +6,10 @@ module recomputes every cache from the ledger and lists each disagreement:
 
 * a loan's principal, interest, fee and penalty balances = the sums of its entries' columns;
 * per instalment: interest_billed = interest of its INTEREST_DUE entries, fees_charged = fees of its
-  LATE_FEE entries, penalty_charged = penalty of its PENALTY_INTEREST entries, and each *_paid = minus
-  the matching column of its PAYMENT entries (payments are negative from the borrower's side);
+  LATE_FEE entries, penalty_charged = penalty of its PENALTY_INTEREST entries, each with its WAIVER and
+  RESTRUCTURE entries (a waiver takes a charge off; a restructuring moves what was unpaid from an old
+  instalment onto the new ones), and each *_paid = minus the matching column of its PAYMENT entries
+  (payments are negative from the borrower's side);
 * the instalments' unpaid principal adds up to the loan's principal balance;
 * a payment's ledger lines (with the sign turned) plus its unapplied amount = the amount received;
 * the loan's cost cap base and its date = loanmath.cost_cap_base_after_payment applied to its payments
@@ -109,12 +111,13 @@ class _Checker:
 def reconcile() -> ReconciliationReport:
     """Check every loan against its ledger, in 5 queries whatever the number of loans."""
     kinds = LedgerEntry.Kind
+    moved = (kinds.WAIVER, kinds.RESTRUCTURE)
     # Each of the instalment's running totals (Instalment.LEDGER_TOTALS) as its ledger entries add up to
     # it, in the order the mismatches are listed: charges by their entries' kind, then payments.
     from_ledger_totals = {
-        "interest_billed": _sum("interest", filter=Q(kind=kinds.INTEREST_DUE)),
-        "fees_charged": _sum("fees", filter=Q(kind=kinds.LATE_FEE)),
-        "penalty_charged": _sum("penalty", filter=Q(kind=kinds.PENALTY_INTEREST)),
+        "interest_billed": _sum("interest", filter=Q(kind__in=[kinds.INTEREST_DUE, *moved])),
+        "fees_charged": _sum("fees", filter=Q(kind__in=[kinds.LATE_FEE, *moved])),
+        "penalty_charged": _sum("penalty", filter=Q(kind__in=[kinds.PENALTY_INTEREST, *moved])),
         "principal_paid": _sum(-F("principal"), filter=Q(kind=kinds.PAYMENT)),
         "interest_paid": _sum(-F("interest"), filter=Q(kind=kinds.PAYMENT)),
         "fees_paid": _sum(-F("fees"), filter=Q(kind=kinds.PAYMENT)),

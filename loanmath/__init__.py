@@ -13,6 +13,8 @@ loan officer can check them by hand:
 * :mod:`loanmath.apr`: IRR and APR.
 * :mod:`loanmath.budget`: a month's income and spending, flags over guidelines, 50/30/20.
 * :mod:`loanmath.debts`: several debts paid from one monthly budget: which first, when each is paid off.
+* :mod:`loanmath.restructure`: a hardship application's options (term extension, payment holiday, lower
+  rate, freeze, arrears plan, waiver), each as the new schedule it puts in the ledger.
 * :mod:`loanmath.planner`: one loan planned with extra payments; its input in :mod:`loanmath.plan_input`,
   its months in :mod:`loanmath.plan_lines`.
 """
@@ -107,6 +109,15 @@ from loanmath.projection import (
     project_amount_due,
     project_amounts_due,
 )
+from loanmath.restructure import (
+    NewInstalment,
+    OptionKind,
+    OptionTerms,
+    RestructurePlan,
+    RestructurePosition,
+    restructure_options,
+    restructure_plan,
+)
 from loanmath.schedule import (
     Instalment,
     LoanTerms,
@@ -161,9 +172,12 @@ __all__ = [
     "LumpSum",
     "Milestone",
     "MilestoneKind",
+    "NewInstalment",
     "NoIrrSolutionError",
     "NonAmortisingTermsError",
     "OpenInstalment",
+    "OptionKind",
+    "OptionTerms",
     "OverdueBucket",
     "OverduePolicy",
     "OverpaymentHandling",
@@ -175,6 +189,8 @@ __all__ = [
     "ProjectedInstalment",
     "Projection",
     "RepaymentMethod",
+    "RestructurePlan",
+    "RestructurePosition",
     "RuleShare",
     "RuleVerdict",
     "Schedule",
@@ -217,6 +233,8 @@ __all__ = [
     "project_amount_due",
     "project_amounts_due",
     "quantize",
+    "restructure_options",
+    "restructure_plan",
     "schedule_apr",
     "summarise_budget",
     "trim_to_cap",

@@ -60,6 +60,9 @@ class LoanPosition:
     cap_base, cap_base_on: the cost cap's running base (see :func:`loanmath.overdue.cost_cap_limit`):
         the principal on the disbursement date, then after each payment the limit less the payment.
         Left out, the loan is taken to have had no payment (the principal on ``disbursed_on``).
+    charges_paused_through: no late fee and no penalty interest on any day up to and including this date
+        (a hardship application's breathing space, an interest and penalty freeze). A late fee whose day
+        falls in the pause is never charged; penalty interest starts a new accrual period after it.
     instalments: every instalment with anything unpaid, due or not yet due.
     """
 
@@ -70,6 +73,7 @@ class LoanPosition:
     instalments: tuple[OpenInstalment, ...]
     cap_base: Decimal | None = None
     cap_base_on: date | None = None
+    charges_paused_through: date | None = None
 
     def __post_init__(self) -> None:
         require_cents("principal", self.principal)
@@ -203,8 +207,11 @@ def project_amount_due(*, position: LoanPosition, policy: OverduePolicy, on: dat
     )
     count = len(instalments)
     fee_dates = [late_fee_charge_date(due_date=i.due_date, policy=policy) for i in instalments]
+    paused = position.charges_paused_through
     fee_formulas = [
-        late_fee(overdue_amount=i.principal + i.interest, policy=policy) if fee_dates[n] > as_of else ZERO
+        late_fee(overdue_amount=i.principal + i.interest, policy=policy)
+        if fee_dates[n] > as_of and (paused is None or fee_dates[n] > paused)
+        else ZERO
         for n, i in enumerate(instalments)
     ]
     penalty_starts = [
@@ -214,6 +221,13 @@ def project_amount_due(*, position: LoanPosition, policy: OverduePolicy, on: dat
         for i in instalments
     ]
     penalty_already = [i.penalty_in_period for i in instalments]
+    if paused is not None:
+        # No penalty accrues on a paused day: a period under way before the pause ends at its start, and
+        # the next begins after its last day (what was charged before it stays charged).
+        for n, start in enumerate(penalty_starts):
+            if start < paused:
+                penalty_starts[n] = paused
+                penalty_already[n] = ZERO
     penalty_formulas = list(penalty_already)
     new_fees = [ZERO] * count
     new_penalty = [ZERO] * count

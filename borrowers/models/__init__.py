@@ -18,6 +18,7 @@ from borrowers.models.loans import Instalment, Loan, Payment
 from borrowers.models.ledger import LedgerEntry, LedgerIsAppendOnlyError
 from borrowers.models.intake import ImportJob, LinkAttempt
 from borrowers.models.close import CloseChunk, CloseRun, LoanBucketSpell
+from borrowers.models.restructure import Restructure, RestructureIsAppendOnlyError
 # isort: on
 
 __all__ = [
@@ -37,4 +38,6 @@ __all__ = [
     "OverduePolicy",
     "Payment",
     "RateField",
+    "Restructure",
+    "RestructureIsAppendOnlyError",
 ]

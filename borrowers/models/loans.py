@@ -65,9 +65,16 @@ class Loan(models.Model):
     # payments, changed only with them, and proved by `manage.py reconcile`. May go below zero.
     cost_cap_base = models.DecimalField(_("cost cap base"), max_digits=15, decimal_places=2, default=ZERO)
     cost_cap_base_on = models.DateField(_("cost cap base date"))
+    # No late fee and no penalty interest on any day up to and including this date: a hardship
+    # application's breathing space while it is reviewed, or an interest and penalty freeze (set only by
+    # borrowers.services.restructure).
+    charges_paused_through = models.DateField(
+        _("late fees and penalty paused through"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    # The loan's terms as booked, never changed after: the admin's "Terms" and a borrower's data export.
+    # The loan's terms: as booked, changed after only by a restructuring (borrowers.services.restructure),
+    # whose record keeps the terms before it. The admin's "Terms" and a borrower's data export.
     TERMS = ("principal", "annual_rate", "term_months", "method", "disbursed_on", "first_due_date")
     # The ledger's caches on a loan, in the order its pages show them: written only with the entries that
     # explain them (borrowers.services.ledger), shown by its admin and given in a borrower's data export.
@@ -128,6 +135,27 @@ class Instalment(models.Model):
     # `penalty_period_formula` is what the formula gave for the period so far (see loanmath.projection).
     penalty_period_start = models.DateField(_("penalty accrual period from"), null=True, blank=True)
     penalty_period_formula = MoneyField(_("penalty accrued in period (formula)"))
+    # Part of the scheduled interest that an early repayment does not work out again (a payment holiday's
+    # deferred interest, loanmath.restructure).
+    interest_fixed = MoneyField(_("interest kept if repaid early"))
+    # The restructuring that created this instalment, and the one that replaced it (its unpaid amounts
+    # moved onto the new schedule; the row stays as history).
+    restructure = models.ForeignKey(
+        "borrowers.Restructure",
+        verbose_name=_("created by restructuring"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="instalments",
+    )
+    superseded_by = models.ForeignKey(
+        "borrowers.Restructure",
+        verbose_name=_("replaced by restructuring"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded",
+    )
 
     # The running totals the ledger keeps on an instalment, charged beside paid: written only with the
     # entries that explain them, shown by the loan's admin, exported, and proved by `manage.py reconcile`.

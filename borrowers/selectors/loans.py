@@ -53,6 +53,7 @@ class LoanFacts(LoanStatusMixin):
     closed_through: date | None  # the last business date whose charges are in the ledger
     cost_cap_base: Decimal  # the cost cap's running base and its date (loanmath.cost_cap_limit)
     cost_cap_base_on: date
+    charges_paused_through: date | None  # no late fee or penalty interest through this date
     status: str
     status_label: str
     overpayment_refunded: bool  # money paid beyond what is due is refunded (else it prepays principal)
@@ -144,6 +145,7 @@ def loan_facts(loan: Loan) -> LoanFacts:
         closed_through=loan.closed_through,
         cost_cap_base=loan.cost_cap_base,
         cost_cap_base_on=loan.cost_cap_base_on,
+        charges_paused_through=loan.charges_paused_through,
         status=loan.status,
         status_label=str(loan.get_status_display()),
         overpayment_refunded=loan.product.overpayment_handling == loanmath.OverpaymentHandling.REFUND.value,

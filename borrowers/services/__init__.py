@@ -4,8 +4,10 @@ One module per thing written (HackSoft's "services as a package"): ``loans`` boo
 ``close_of_business`` brings charges up to a day, ``payments`` records and allocates money, ``policies``
 restarts penalty periods when terms change, ``close_runs`` plans a night's close of business as runs and
 chunks and ``bulk_close`` closes a chunk set-based (PostgreSQL), equal entry for entry to
-``close_of_business``, the per-loan reference, ``linking`` links a loan to an account, ``profiles`` saves a
-borrower's record. ``ledger`` holds the steps close of business and payments share on a locked loan.
+``close_of_business``, the per-loan reference, ``linking`` links a loan to an account,
+``restructure`` applies a hardship restructuring and pauses charges for a breathing space,
+``profiles`` saves a borrower's record. ``ledger`` holds the steps close of business and payments share
+on a locked loan.
 Callers use the names re-exported here (``from borrowers import services; services.loan_create(...)``).
 
 Conventions (the ones a borrower and an auditor need to know):
@@ -50,6 +52,12 @@ from borrowers.services.loans import loan_create
 from borrowers.services.payments import payment_record
 from borrowers.services.policies import penalty_periods_restart
 from borrowers.services.profiles import borrower_profile_save
+from borrowers.services.restructure import (
+    loan_restructure,
+    loan_restructure_plan,
+    loans_pause_charges,
+    loans_resume_charges,
+)
 
 __all__ = [
     "CLOSE_CHUNK_SIZE",
@@ -65,6 +73,10 @@ __all__ = [
     "loan_create",
     "loan_link",
     "loan_position",
+    "loan_restructure",
+    "loan_restructure_plan",
+    "loans_pause_charges",
+    "loans_resume_charges",
     "national_id_hash",
     "national_id_normalize",
     "open_items",

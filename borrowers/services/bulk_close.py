@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 import loanmath
 from borrowers.models import Loan
@@ -57,9 +58,12 @@ def loans_close_range(*, first_id: int, last_id: int, business_date: date) -> Ch
     behind = business_date - timedelta(days=1) if set_based else business_date
     loans = entries = 0
     errors: list[str] = []
+    # A loan whose late fees and penalty interest are paused on this day or ended their pause yesterday
+    # (a hardship application's breathing space, a freeze) takes the reference path too.
     for loan_id in (
-        Loan.objects.filter(
-            pk__range=(first_id, last_id), status=Loan.Status.ACTIVE, closed_through__lt=behind
+        Loan.objects.filter(pk__range=(first_id, last_id), status=Loan.Status.ACTIVE)
+        .filter(
+            Q(closed_through__lt=behind) | Q(charges_paused_through__gte=business_date - timedelta(days=1))
         )
         .order_by("pk")
         .values_list("pk", flat=True)
@@ -110,6 +114,7 @@ def _close_one_day_sql(first_id: int, last_id: int, day: date) -> tuple[int, int
             JOIN borrowers_overduepolicy p ON p.id = pr.overdue_policy_id
             WHERE l.id BETWEEN %(first)s AND %(last)s AND l.status = 'active'
               AND l.closed_through = %(yesterday)s
+              AND (l.charges_paused_through IS NULL OR l.charges_paused_through < %(yesterday)s)
             """,
             params,
         )

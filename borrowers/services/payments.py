@@ -210,7 +210,8 @@ def _apply_payment(book: LoanBook, payment: Payment, policy: loanmath.OverduePol
 def _reprice_future_interest(loan: Loan, instalments: list[Instalment], *, after: Instalment | None) -> None:
     """After principal is repaid early, the interest of every period not yet begun is worked out again on
     the principal really outstanding at its start: interest = balance × annual_rate / 12, half up to the
-    fen, where balance = the unpaid principal of that instalment and all later ones (the rule the
+    fen, plus any interest the schedule fixed (a payment holiday's deferred interest, owed whatever is
+    repaid), where balance = the unpaid principal of that instalment and all later ones (the rule the
     original schedule was built by, so with no prepayment nothing changes). The current period keeps its
     interest: it accrues on the balance at the period's start. Unbilled interest is not in the ledger, so
     this changes the schedule only; the old and new totals are audited."""
@@ -220,7 +221,7 @@ def _reprice_future_interest(loan: Loan, instalments: list[Instalment], *, after
     before = sum((i.interest for i in later), ZERO)
     remaining = sum((i.principal_unpaid for i in later), ZERO)
     for inst in later:
-        inst.interest = (
+        inst.interest = inst.interest_fixed + (
             loanmath.monthly_interest(balance=remaining, annual_rate=loan.annual_rate)
             if remaining > 0
             else ZERO
