@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "budget",
     "repayment",
     "education",
+    "hardship",
     "portal",
     "privacy",
     "demo",
@@ -347,6 +348,11 @@ CELERY_BEAT_SCHEDULE = {
     "close-of-business": {
         "task": "borrowers.tasks.close_of_business",
         "schedule": crontab(hour=0, minute=5),
+    },
+    # After the close: information not sent and offers not accepted in time expire (hardship.services).
+    "hardship-applications-expire": {
+        "task": "hardship.tasks.applications_expire",
+        "schedule": crontab(hour=0, minute=30),
     },
     "email-send-queued": {
         "task": "notifications.tasks.email_send_queued",

@@ -27,6 +27,12 @@ from borrowers.selectors.loans import (
     borrower_has_loan_fallen_due,
     borrower_loan,
 )
+from borrowers.selectors.restructure import (
+    RestructureLoan,
+    RestructureRecord,
+    loans_restructured_since,
+    restructure_loans,
+)
 from borrowers.selectors.settlement import Settlement, borrower_settlement
 
 __all__ = [
@@ -41,6 +47,8 @@ __all__ = [
     "LoanInfo",
     "MilestoneView",
     "PayOnRow",
+    "RestructureLoan",
+    "RestructureRecord",
     "ScheduleRow",
     "Settlement",
     "borrower_days_behind",
@@ -51,4 +59,6 @@ __all__ = [
     "borrower_loan_cards",
     "borrower_loan_detail",
     "borrower_settlement",
+    "loans_restructured_since",
+    "restructure_loans",
 ]
