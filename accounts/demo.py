@@ -24,6 +24,10 @@ class DemoLogin:
 BORROWERS = (
     ("demo@anxin.example", "Borrower"),
     ("other@anxin.example", "Borrower"),
+    # Borrowers whose hardship applications wait for staff in each state (hardship.demo).
+    ("zhang@anxin.example", "Borrower (hardship: submitted, in review)"),
+    ("zhao@anxin.example", "Borrower (hardship: information requested, offer made)"),
+    ("sun@anxin.example", "Borrower (hardship: applied, not approved)"),
 )
 STAFF = (
     ("editor@anxin.example", "Content editors"),

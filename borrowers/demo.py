@@ -145,12 +145,33 @@ def _loan(
     )
 
 
-def seed(*, today: date) -> list[LinkableLoan]:
-    policy = _policy()
-    flexi = _product(
-        "FLEXI12", ("安心分期 12", "Anxin Instalments 12"), "0.154000", "equal_instalment", 12, policy
+def flexi_product() -> LoanProduct:
+    """The demo's 12-month instalment product (hardship.demo books more loans on it)."""
+    return _product(
+        "FLEXI12", ("安心分期 12", "Anxin Instalments 12"), "0.154000", "equal_instalment", 12, _policy()
     )
-    short = _product("SHORT3", ("安心小额 3", "Anxin Small Loan 3"), "0.120000", "equal_principal", 3, policy)
+
+
+def borrower_ensure(
+    customer: str, name: str, phone: str, national_id: str, born: date, email: str | None
+) -> BorrowerProfile:
+    """A demo borrower, linked to the account with ``email`` (created once)."""
+    return _borrower(customer, name, phone, national_id, born, email)
+
+
+def loan_ensure(
+    reference: str, borrower: BorrowerProfile, product: LoanProduct, principal: str, disbursed: date
+) -> int:
+    """The demo loan's id, booked once."""
+    _loan(reference, borrower, product, principal, disbursed)
+    return Loan.objects.get(reference=reference).pk
+
+
+def seed(*, today: date) -> list[LinkableLoan]:
+    flexi = flexi_product()
+    short = _product(
+        "SHORT3", ("安心小额 3", "Anxin Small Loan 3"), "0.120000", "equal_principal", 3, _policy()
+    )
 
     demo = _borrower(
         "C-DEMO-001", "陈小安", "13800138001", "110101199805200012", date(1998, 5, 20), "demo@anxin.example"

@@ -86,6 +86,14 @@ class LoanDetail:
     chart: tuple[ChartBar, ...]
     chart_height: int
     settlement: Settlement | None  # for a paid-off loan: when and how it was repaid
+    # No late fee or penalty interest is added through this date (a hardship review's breathing space, a
+    # freeze), when that is today or later.
+    charges_paused_through: date | None = None
+    # The restructurings applied, as (applied on, kind label), oldest first, and the schedule they replaced.
+    restructures: tuple[tuple[date, str], ...] = ()
+    schedule_replaced: tuple[ScheduleRow, ...] = ()
+    # Offer the hardship application: the loan is overdue, or a payment falls due within 3 days.
+    offer_hardship: bool = False
 
 
 def _schedule(instalments: Sequence[InstalmentInfo], today: date) -> tuple[ScheduleRow, ...]:
@@ -212,7 +220,22 @@ def borrower_loan_detail(*, loan: LoanBundle, today: date, pay_on: date | None =
         disbursed_on=info.loan.disbursed_on,
         policy=policy,
         overpayment_refunded=info.loan.overpayment_refunded,
-        schedule=_schedule(info.instalments, today),
+        schedule=_schedule([i for i in info.instalments if not i.superseded], today),
+        schedule_replaced=_schedule([i for i in info.instalments if i.superseded], today),
+        restructures=tuple(
+            dict.fromkeys(i.created_by_restructure for i in info.instalments if i.created_by_restructure)
+        ),
+        offer_hardship=figures.card.status == "active"
+        and (
+            figures.card.is_overdue
+            or (
+                figures.card.next_due_date is not None
+                and figures.card.next_due_date <= today + timedelta(days=3)
+            )
+        ),
+        charges_paused_through=info.loan.charges_paused_through
+        if info.loan.charges_paused_through is not None and info.loan.charges_paused_through >= today
+        else None,
         ledger=tuple(
             LedgerRow(
                 business_date=e.business_date,
@@ -228,7 +251,10 @@ def borrower_loan_detail(*, loan: LoanBundle, today: date, pay_on: date | None =
         charges=charge_lines(loan.ledger, chosen_projection),
         owed_limit=chosen_projection.owed_limit,
         owed_on_chosen=chosen_projection.owed,
-        schedule_apr=_schedule_apr(info.loan.principal, info.loan.disbursed_on, info.instalments),
+        # A restructured loan's schedule no longer starts from the money lent: no single rate describes it.
+        schedule_apr=None
+        if any(i.superseded for i in info.instalments)
+        else _schedule_apr(info.loan.principal, info.loan.disbursed_on, info.instalments),
         interest_forgone=sum(
             (
                 Decimal(e.basis.get("trimmed_by_cap", "0"))

@@ -81,6 +81,10 @@ class InstalmentInfo:
     fees_unpaid: Decimal
     penalty_unpaid: Decimal
     is_settled: bool
+    # Restructuring: the one that replaced this instalment (its unpaid amounts moved onto new ones; kept
+    # as history), and the one that created it, as (applied on, kind label).
+    superseded: bool = False
+    created_by_restructure: tuple[date, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,10 @@ def _instalment_info(inst: Instalment) -> InstalmentInfo:
         fees_unpaid=inst.fees_unpaid,
         penalty_unpaid=inst.penalty_unpaid,
         is_settled=inst.is_settled,
+        superseded=inst.superseded_by_id is not None,
+        created_by_restructure=(inst.restructure.applied_on, str(inst.restructure.get_kind_display()))
+        if inst.restructure is not None
+        else None,
     )
 
 
@@ -193,7 +201,9 @@ def _loans(user: User) -> QuerySet[Loan]:
         Loan.objects.filter(borrower__user=user)
         .select_related("product__overdue_policy", "borrower")
         .prefetch_related(
-            Prefetch("instalments", queryset=Instalment.objects.order_by("number")),
+            Prefetch(
+                "instalments", queryset=Instalment.objects.order_by("number").select_related("restructure")
+            ),
             Prefetch(
                 "product__overdue_policy__milestones", queryset=Milestone.objects.order_by("day", "kind")
             ),

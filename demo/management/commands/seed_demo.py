@@ -8,6 +8,7 @@ from accounts import demo as accounts_demo
 from borrowers import demo as borrowers_demo
 from core.business_date import business_date_today
 from education import demo as education_demo
+from hardship import demo as hardship_demo
 from portal import demo as portal_demo
 
 
@@ -23,6 +24,8 @@ class Command(BaseCommand):
             linkable = borrowers_demo.seed(today=today)
             education_demo.seed()
             portal_demo.seed()
+        # Outside the block above: each hardship step is its own (durable) transaction, as on the site.
+        hardship_demo.seed(today=today)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data loaded. Logins (password for all: {accounts_demo.DEMO_PASSWORD}):")
         )
