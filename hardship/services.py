@@ -16,6 +16,7 @@ import loanmath
 from accounts.models import User
 from borrowers import selectors as loan_selectors
 from borrowers import services as loan_services
+from budget.selectors import BUDGET_SECTION_OF, saved_budget
 from budget.services import BudgetLineInput, budget_save
 from core.business_date import business_date_today
 from core.exceptions import ApplicationError
@@ -172,13 +173,9 @@ def application_start(*, user: User, loan_ids: Sequence[int]) -> Application:
 
 
 def _statement_prefill(application: Application, user: User) -> None:
-    from budget.selectors import saved_budget
-
     saved = saved_budget(user=user)
     if saved is None:
         return
-    from budget.models import BUDGET_SECTION_OF
-
     StatementLine.objects.bulk_create(
         [
             StatementLine(
@@ -221,8 +218,6 @@ def application_statement_save(
 ) -> Application:
     """The statement's lines, saved with the application and back to the borrower's budget (one
     transaction; a bad line refuses both)."""
-    from budget.models import BUDGET_SECTION_OF
-
     with transaction.atomic(durable=True):
         application = _draft(application_id, user)
         budget_save(user=user, lines=lines)
