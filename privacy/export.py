@@ -27,6 +27,7 @@ from budget import personal_data as budget_data
 from core import csv_safe
 from core.personal_data import Table, audit_table, values_table
 from education import personal_data as learning_data
+from hardship import personal_data as hardship_data
 from notifications import personal_data as mail_data
 from portal import personal_data as message_data
 from privacy.models import ConsentRecord, PrivacyRequest, RetentionHold
@@ -48,6 +49,13 @@ TABLE_ORDER = (
     "lesson_progress",
     "quiz_answers",
     "review_items",
+    "hardship_applications",
+    "hardship_application_loans",
+    "hardship_statement_lines",
+    "hardship_messages",
+    "hardship_offers",
+    "hardship_events",
+    "hardship_evidence",
     "support_messages",
     "loan_link_attempts",
     "mails",
@@ -101,6 +109,7 @@ def borrower_data(*, user: User) -> tuple[Table, ...]:
         *borrowers,
         *budget_data.export_tables(user=user),
         *learning_data.export_tables(user=user),
+        *hardship_data.export_tables(user=user),
         *message_data.export_tables(user=user),
         *mail_data.export_tables(user=user),
         *_privacy_tables(user),

@@ -34,6 +34,7 @@ from borrowers import personal_data as loan_data
 from budget import personal_data as budget_data
 from core.services import audit_record
 from education import personal_data as learning_data
+from hardship import personal_data as hardship_data
 from notifications import personal_data as mail_data
 from portal import personal_data as message_data
 from privacy.models import ConsentRecord, PrivacyRequest, RetentionHold
@@ -77,6 +78,7 @@ def account_delete(*, user: User, privacy_request: PrivacyRequest, staff: User |
         **account_data.erase(user=user),
         **budget_data.erase(user=user),
         **learning_data.erase(user=user),
+        **hardship_data.erase(user=user),
         **loan_data.erase(user=user),
         **message_data.erase(user=user),
         **mail_data.erase(email=email),
