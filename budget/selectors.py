@@ -17,10 +17,12 @@ from accounts.models import User
 from borrowers.selectors import borrower_loan_cards
 from budget.models import (
     BUDGET_SECTION_CATEGORIES,
-    BUDGET_SECTION_OF,
     Budget,
     BudgetCategory,
     BudgetGuideline,
+)
+from budget.models import (
+    BUDGET_SECTION_OF as BUDGET_SECTION_OF,
 )
 from loanmath import ZERO
 

@@ -23,12 +23,16 @@ import secrets
 import unicodedata
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError
+
+if TYPE_CHECKING:
+    from hardship.models import Application, Evidence
 
 MAX_BYTES = 10 * 1024 * 1024
 TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
@@ -126,7 +130,7 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
     return CheckedUpload(kind=kind, data=data, display_name=display_name(upload.name or "", kind))
 
 
-def store(*, application: object, checked: CheckedUpload) -> "Evidence":  # noqa: F821
+def store(*, application: "Application", checked: CheckedUpload) -> "Evidence":
     """Save the checked bytes under a random name for the application (in the caller's transaction)."""
     from hardship.models import Evidence
 

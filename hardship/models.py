@@ -7,6 +7,7 @@ note) for every move. One open application per loan is a database constraint (`A
 """
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,10 +18,16 @@ from django.utils.translation import gettext_lazy as _
 from core.append_only import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 from loanmath import BORROWER_AMOUNT_MAX, ZERO
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
-def _money(verbose_name: object, **kwargs: object) -> "models.DecimalField[Decimal | int | str, Decimal]":
+
+def _money(
+    verbose_name: "StrOrPromise", **kwargs: Any
+) -> "models.DecimalField[Decimal | int | str, Decimal]":
+    """An amount in yuan to the fen (the ledger's column: 14 digits, 2 after the point), zero by default."""
     kwargs.setdefault("default", ZERO)
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)  # type: ignore[call-overload]
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
 
 
 class HardshipPolicy(models.Model):

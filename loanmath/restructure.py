@@ -362,7 +362,9 @@ def restructure_plan(*, position: RestructurePosition, terms: OptionTerms) -> Re
             if principal > 0
             else [_blank(add_months(after_first, n)) for n in range(position.months_left)]
         )
-        for line in after:
+        for n, line in enumerate(after):
+            # Counted from the first due date, never chained, so a month-end due day survives.
+            line["due_date"] = add_months(first_due, holiday + n)
             line["fixed"] = ZERO
         lines += after
         carry_start, carry_count = holiday, len(after)
@@ -411,10 +413,9 @@ def restructure_plan(*, position: RestructurePosition, terms: OptionTerms) -> Re
             lines = overdue_lines + lines
         else:
             months = terms.months
-            last = lines[-1]["due_date"] if lines else on
-            while len(lines) < months:
-                last = add_months(last, 1) if lines else first_due  # type: ignore[arg-type]
-                lines.append(_blank(last))  # type: ignore[arg-type]
+            # New months after the last kept due date (or after ``on``), each counted from it, not chained.
+            anchor: date = position.not_yet_due[-1].due_date if position.not_yet_due else on
+            lines += [_blank(add_months(anchor, k)) for k in range(1, months - len(lines) + 1)]
             carry_start, carry_count = 0, months
             _spread_onto(lines, 0, months, "principal", sum((i.principal for i in position.overdue), ZERO))
 

@@ -132,7 +132,12 @@ def _apply_payment(book: LoanBook, payment: Payment, policy: loanmath.OverduePol
     # The current period is the one paid_on falls in: the first instalment due after it. Once that is
     # settled (a second payment the same day), there is no current instalment to pay early: the next
     # period has not begun, so its interest is never billed early; the money goes to future principal.
-    in_period = next((i for i in instalments if i.due_date > paid_on), None)
+    # (Instalments a restructuring replaced are history: settled, never a current period.)
+    in_period = min(
+        (i for i in instalments if i.due_date > paid_on and i.superseded_by_id is None),
+        key=lambda i: (i.due_date, i.number),
+        default=None,
+    )
     current = (
         in_period
         if handling is loanmath.OverpaymentHandling.PREPAY_PRINCIPAL
@@ -211,20 +216,29 @@ def _reprice_future_interest(loan: Loan, instalments: list[Instalment], *, after
     """After principal is repaid early, the interest of every period not yet begun is worked out again on
     the principal really outstanding at its start: interest = balance × annual_rate / 12, half up to the
     fen, plus any interest the schedule fixed (a payment holiday's deferred interest, owed whatever is
-    repaid), where balance = the unpaid principal of that instalment and all later ones (the rule the
-    original schedule was built by, so with no prepayment nothing changes). The current period keeps its
-    interest: it accrues on the balance at the period's start. Unbilled interest is not in the ledger, so
+    repaid) and any already fallen due on it (carried by a restructuring), where balance = the unpaid
+    principal of that instalment and all later ones (the rule the original schedule was built by, so
+    with no prepayment nothing changes). The current period keeps its interest: it accrues on the
+    balance at the period's start. Unbilled interest is not in the ledger, so
     this changes the schedule only; the old and new totals are audited."""
     later = [
-        i for i in instalments if after is not None and i.due_date > after.due_date and i.interest_billed == 0
+        i
+        for i in instalments
+        if after is not None and i.due_date > after.due_date and i.superseded_by_id is None
     ]
     before = sum((i.interest for i in later), ZERO)
     remaining = sum((i.principal_unpaid for i in later), ZERO)
     for inst in later:
-        inst.interest = inst.interest_fixed + (
-            loanmath.monthly_interest(balance=remaining, annual_rate=loan.annual_rate)
-            if remaining > 0
-            else ZERO
+        # What has fallen due already (interest a restructuring carried onto it) stays; so does what the
+        # schedule fixed; the contract interest of the period is worked out again.
+        inst.interest = (
+            inst.interest_billed
+            + inst.interest_fixed
+            + (
+                loanmath.monthly_interest(balance=remaining, annual_rate=loan.annual_rate)
+                if remaining > 0
+                else ZERO
+            )
         )
         remaining -= inst.principal_unpaid
     after_total = sum((i.interest for i in later), ZERO)
