@@ -25,5 +25,6 @@ urlpatterns = [
     path("plan/", include("repayment.urls")),
     path("learn/", include("education.urls")),
     path("privacy/", include("privacy.urls")),
+    path("help/apply/", include("hardship.urls")),
     path("", include("portal.urls")),
 ]

@@ -3,12 +3,15 @@
 Accepted: PDF, JPEG and PNG, at most 10 MB each. A file is accepted only if
 
 * its first bytes are exactly one of the three signatures (``%PDF-``, ``FF D8 FF``, ``89 PNG``);
-* an image decodes completely with Pillow as the format its signature says (a truncated or forged image
-  fails), and nothing follows its end marker (``FF D9`` / ``IEND``) but a few bytes of padding;
-* a PDF ends with ``%%EOF`` and carries no active content (``/JavaScript``, ``/JS``, ``/Launch``,
-  ``/EmbeddedFile``, ``/OpenAction``, ``/AA``, ``/RichMedia``, ``/XFA``);
-* no file contains a second format's signature or HTML/script (``%PDF``, ``PK\\x03\\x04``, ``<script``,
-  ``<html``, ``<svg``): a polyglot — a file that is two formats at once — is refused.
+* an image's structure is walked from its start (PNG chunks to the first ``IEND``; JPEG segments and
+  scans to the real end-of-image marker): nothing follows it but a few zero bytes of padding, and none
+  of its parts other than image data holds a second format's signature or HTML/script (``%PDF``,
+  ``PK\\x03\\x04``, ``<script``, ``<html``, ``<svg``, ``<?php``) — a polyglot, a file that is two formats at
+  once, is refused; then it must decode completely with Pillow as the format its signature says;
+* a PDF ends with ``%%EOF``, holds no such signature outside its streams, and carries no active content
+  (``/JavaScript``, ``/JS``, ``/Launch``, ``/EmbeddedFile``, ``/OpenAction``, ``/AA``, ``/RichMedia``,
+  ``/XFA``), matched after escaped name characters (``/J#61vaScript``) are written out, in the file and
+  in every deflated stream (object streams included; at most 50 MB inflated in all).
 
 The name the borrower gave is kept for display only, stripped of any path and of characters outside
 letters, digits, ``.-_`` and spaces; the file is stored under a random name in MEDIA_ROOT (outside the
@@ -22,6 +25,7 @@ import re
 import secrets
 import unicodedata
 import warnings
+import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -84,9 +88,77 @@ def _kind_of(data: bytes) -> str:
     raise _refuse()
 
 
+def _png_end(data: bytes) -> tuple[int, bytes]:
+    """Where the PNG's first IEND chunk ends, walking its chunks from the start, and the bytes of its
+    chunks other than image data (where text could hide)."""
+    offset, meta = 8, bytearray()
+    while offset + 12 <= len(data):
+        length = int.from_bytes(data[offset : offset + 4], "big")
+        kind = data[offset + 4 : offset + 8]
+        end = offset + 12 + length
+        if end > len(data):
+            raise _refuse()
+        if kind != b"IDAT":
+            meta += data[offset + 8 : offset + 8 + length]
+        if kind == b"IEND":
+            return end, bytes(meta)
+        offset = end
+    raise _refuse()
+
+
+def _jpeg_end(data: bytes) -> tuple[int, bytes]:
+    """Where the JPEG's end-of-image marker ends, walking its segments (and the entropy-coded data of
+    each scan, where a marker byte is always followed by 00 or a restart marker), and the bytes of its
+    segments other than scan data."""
+    offset, meta = 2, bytearray()
+    while offset + 2 <= len(data):
+        if data[offset] != 0xFF:
+            raise _refuse()
+        marker = data[offset + 1]
+        if marker == 0xFF:  # fill byte
+            offset += 1
+            continue
+        if marker == 0xD9:
+            return offset + 2, bytes(meta)
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            offset += 2
+            continue
+        length = int.from_bytes(data[offset + 2 : offset + 4], "big")
+        if length < 2 or offset + 2 + length > len(data):
+            raise _refuse()
+        segment_end = offset + 2 + length
+        if marker != 0xDA:
+            meta += data[offset + 4 : segment_end]
+            offset = segment_end
+            continue
+        # Start of scan: its entropy-coded data runs to the next marker that is not 00 or a restart.
+        scan = segment_end
+        while True:
+            scan = data.find(b"\xff", scan)
+            if scan < 0 or scan + 1 >= len(data):
+                raise _refuse()
+            following = data[scan + 1]
+            if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+                scan += 1 if following == 0xFF else 2
+                continue
+            break
+        offset = scan
+    raise _refuse()
+
+
+def _foreign(chunk: bytes) -> bool:
+    lowered = chunk.lower()
+    return any(marker.lower() in lowered for marker in _FOREIGN)
+
+
 def _check_image(data: bytes, kind: str) -> None:
     from PIL import Image
 
+    end, meta = _png_end(data) if kind == "png" else _jpeg_end(data)
+    if len(data) - end > _TRAILING_SLACK or any(data[end:]):
+        raise _refuse()
+    if _foreign(meta):
+        raise _refuse()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -98,16 +170,38 @@ def _check_image(data: bytes, kind: str) -> None:
         raise
     except Exception as exc:  # any decoding failure: truncated, forged, bomb
         raise _refuse() from exc
-    end = data.rfind(b"\xff\xd9") + 2 if kind == "jpeg" else data.rfind(b"IEND") + 8
-    if end < 2 or len(data) - end > _TRAILING_SLACK:
-        raise _refuse()
+
+
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
+_INFLATED_MAX = 50 * 1024 * 1024
+
+
+def _pdf_names(text: bytes) -> bytes:
+    """PDF text with escaped name characters (``/J#61vaScript``) written out, for matching."""
+    return _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), text)
 
 
 def _check_pdf(data: bytes) -> None:
     if b"%%EOF" not in data[-1024:]:
         raise _refuse()
-    if any(marker in data for marker in _PDF_ACTIVE):
+    outside = _STREAM.sub(b"", data)
+    if _foreign(outside[1:].replace(b"%PDF", b"")) or any(m in _pdf_names(outside) for m in _PDF_ACTIVE):
         raise _refuse()
+    # What a compressed stream holds (an object stream can hide objects) is checked the same way.
+    budget = _INFLATED_MAX
+    for match in _STREAM.finditer(data):
+        body = match.group(1)
+        try:
+            inflater = zlib.decompressobj()
+            inflated = inflater.decompress(body, budget)
+        except zlib.error:
+            continue  # not deflated (an image's own coding): nothing to read in it
+        budget -= len(inflated)
+        if budget <= 0 or inflater.unconsumed_tail:
+            raise _refuse()
+        if any(m in _pdf_names(inflated) for m in _PDF_ACTIVE):
+            raise _refuse()
 
 
 def check_upload(upload: UploadedFile) -> CheckedUpload:
@@ -120,9 +214,6 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
     if not data:
         raise ApplicationError(_("This file is empty."))
     kind = _kind_of(data)
-    lowered = data.lower()
-    if any(marker.lower() in lowered[1:] for marker in _FOREIGN if not (kind == "pdf" and marker == b"%PDF")):
-        raise _refuse()
     if kind == "pdf":
         _check_pdf(data)
     else:

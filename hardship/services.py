@@ -78,6 +78,28 @@ def _require_staff(user: User, *, approver: bool = False) -> None:
         raise ApplicationError(_("Only a hardship approver can approve an offer."))
 
 
+def _not_their_own(application: Application, staff: User) -> None:
+    if application.user_id == staff.pk:
+        raise ApplicationError(_("Someone else must handle your own application."))
+
+
+def _locked_for_offer(offer_id: int) -> tuple[Application, Offer]:
+    """The offer's application, then the offer, locked in that order (the order every other service
+    locks them in, so two of them never wait on each other)."""
+    application_id = Offer.objects.filter(pk=offer_id).values_list("application_id", flat=True).first()
+    if application_id is None:
+        raise ApplicationError(_("This offer does not exist."))
+    application = _locked(application_id)
+    offer = Offer.objects.select_for_update().get(pk=offer_id)
+    return application, offer
+
+
+def _live_offers_withdraw(application: Application, status: str = Offer.Status.WITHDRAWN) -> None:
+    application.offers.filter(status__in=[Offer.Status.OPEN, Offer.Status.AWAITING_APPROVAL]).update(
+        status=status
+    )
+
+
 def _clean_message(text: str, *, required: bool = True) -> str:
     text = (text or "").strip()
     if required and not text:
@@ -129,12 +151,12 @@ def application_transition(
     return application
 
 
-def _end_breathing_space(application: Application) -> None:
+def _end_breathing_space(application: Application, on: date | None = None) -> None:
     if application.breathing_space_through is not None:
         loan_services.loans_resume_charges(
             loan_ids=_loan_ids(application),
             paused_through=application.breathing_space_through,
-            on=business_date_today(),
+            on=on or business_date_today(),
         )
 
 
@@ -305,6 +327,8 @@ def application_submit(*, application_id: int, user: User, declared: bool) -> Ap
         _own(application, user)
         if application.status != Status.DRAFT:
             raise ApplicationError(_("This application has already been sent."))
+        if not application.loans.exists():
+            raise ApplicationError(_("Choose at least one of your loans that still has something to pay."))
         if not application.reason or not application.duration:
             raise ApplicationError(_("Tell us what happened before you send the application."))
         if not application.statement_lines.filter(section="income").exists():
@@ -338,9 +362,7 @@ def application_withdraw(*, application_id: int, user: User) -> Application:
         _own(application, user)
         application_transition(application=application, action="withdraw", actor=user, by=Actor.BORROWER)
         _end_breathing_space(application)
-        Offer.objects.filter(
-            application=application, status__in=[Offer.Status.OPEN, Offer.Status.AWAITING_APPROVAL]
-        ).update(status=Offer.Status.WITHDRAWN)
+        _live_offers_withdraw(application)
     return application
 
 
@@ -375,6 +397,7 @@ def information_request(*, application_id: int, staff: User, message: str) -> Ap
     text = _clean_message(message)
     with transaction.atomic(durable=True):
         application = _locked(application_id)
+        _not_their_own(application, staff)
         application_transition(
             application=application, action="request_information", actor=staff, note=text, by=Actor.STAFF
         )
@@ -411,6 +434,7 @@ def offer_make(*, application_id: int, staff: User, terms: loanmath.OptionTerms,
     text = _clean_message(note, required=False)
     with transaction.atomic(durable=True):
         application = _locked(application_id)
+        _not_their_own(application, staff)
         if application.status not in TRANSITIONS["offer"].sources:
             raise ApplicationError(
                 _("This application is %(status)s; an offer cannot be made now.")
@@ -456,8 +480,8 @@ def offer_approve(*, offer_id: int, approver: User) -> Offer:
     """The second approval: a Hardship approver who did not make the offer."""
     _require_staff(approver, approver=True)
     with transaction.atomic(durable=True):
-        offer = Offer.objects.select_for_update().get(pk=offer_id)
-        application = _locked(offer.application_id)
+        application, offer = _locked_for_offer(offer_id)
+        _not_their_own(application, approver)
         if offer.status != Offer.Status.AWAITING_APPROVAL:
             raise ApplicationError(_("This offer is not waiting for approval."))
         if offer.made_by_id == approver.pk:
@@ -476,7 +500,8 @@ def offer_decline(*, offer_id: int, approver: User, note: str) -> Offer:
     _require_staff(approver, approver=True)
     text = _clean_message(note)
     with transaction.atomic(durable=True):
-        offer = Offer.objects.select_for_update().get(pk=offer_id)
+        application, offer = _locked_for_offer(offer_id)
+        _not_their_own(application, approver)
         if offer.status != Offer.Status.AWAITING_APPROVAL:
             raise ApplicationError(_("This offer is not waiting for approval."))
         if offer.made_by_id == approver.pk:
@@ -501,6 +526,7 @@ def application_reject(
     text = _clean_message(note, required=RejectionReason.OTHER in reasons)
     with transaction.atomic(durable=True):
         application = _locked(application_id)
+        _not_their_own(application, staff)
         application.rejection_reasons = list(dict.fromkeys(reasons))
         application.rejection_note = text
         application.decided_at = timezone.now()
@@ -508,6 +534,7 @@ def application_reject(
             application=application, action="reject", actor=staff, note=text, by=Actor.STAFF
         )
         _end_breathing_space(application)
+        _live_offers_withdraw(application)
     return application
 
 
@@ -558,8 +585,8 @@ def applications_expire(*, today: date | None = None) -> int:
             if not (late_info or late_offer):
                 continue
             application_transition(application=application, action="expire", actor=None, by=Actor.SYSTEM)
-            application.offers.filter(status=Offer.Status.OPEN).update(status=Offer.Status.EXPIRED)
-            _end_breathing_space(application)
+            _live_offers_withdraw(application, Offer.Status.EXPIRED)
+            _end_breathing_space(application, on=today)
             expired += 1
     return expired
 

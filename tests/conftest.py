@@ -38,6 +38,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # PBKDF2 at full strength costs ~0.3 s a login; tests are about behaviour, not hashing cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploads (import files, hardship evidence) go to a folder of this run's own, never the checkout's.
+    import tempfile
+
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="anxin-test-media-")
     _cache_per_worker(settings)
 
 

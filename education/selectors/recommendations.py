@@ -25,6 +25,7 @@ from education.selectors.catalogue import (
     reader_progress,
     review_count,
 )
+from hardship.selectors import has_open_application
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -63,15 +64,9 @@ class LearnIndex:
     milestones: tuple[MilestoneItem, ...]
 
 
-def borrower_situations(
-    *, user: User, today: date, cards: Sequence[LoanCard], open_hardship: bool = False
-) -> set[str]:
-    """The situations the signed-in borrower is in, from their loans (at most one query beyond `cards`).
-
-    `open_hardship` says whether they have an open hardship (restructuring) application. This app does
-    not know; the restructuring app of issue 12 will supply it to the callers. Until then nobody is
-    in that situation, and the HARDSHIP rules wait in the admin.
-    """
+def borrower_situations(*, user: User, today: date, cards: Sequence[LoanCard]) -> set[str]:
+    """The situations the signed-in borrower is in, from their loans and whether they have a hardship
+    application open (hardship.selectors): at most two queries beyond `cards`."""
     situations: set[str] = set()
     for card in cards:
         if card.is_paid_off:
@@ -89,7 +84,7 @@ def borrower_situations(
     elif not borrower_has_loan_fallen_due(user=user, today=today) and any(c.is_active for c in cards):
         # Every loan they have is so new that its first instalment is not due yet.
         situations.add(Situation.NEW_BORROWER)
-    if open_hardship:
+    if has_open_application(user=user):
         situations.add(Situation.HARDSHIP)
     return situations
 
@@ -140,21 +135,20 @@ def learning_recommendations(
     user: User | AnonymousUser,
     cards: Sequence[LoanCard] | None = None,
     limit: int = RECOMMENDATIONS_SHOWN,
-    open_hardship: bool = False,
 ) -> tuple[Recommendation, ...]:
-    """What to read now, for the dashboard. Pass the loan cards a page already has to save their queries;
-    `open_hardship` as borrower_situations says."""
+    """What to read now, for the dashboard. Pass the loan cards a page already has to save their
+    queries."""
     if not isinstance(user, User) or not user.is_authenticated:
         return ()
     today = clock.today()
     if cards is None:
         cards = borrower_loan_cards(user=user, today=today)
     found = catalogue(now=clock.now(), language=reader_language(), progress=reader_progress(user))
-    situations = borrower_situations(user=user, today=today, cards=cards, open_hardship=open_hardship)
+    situations = borrower_situations(user=user, today=today, cards=cards)
     return _recommend(situations=situations, catalogue=found, limit=limit)
 
 
-def learn_index(*, user: User | AnonymousUser, open_hardship: bool = False) -> LearnIndex:
+def learn_index(*, user: User | AnonymousUser) -> LearnIndex:
     """The /learn/ page: every course, and for a signed-in reader what to read now, what to review and
     their milestones."""
     now, today = clock.now(), clock.today()
@@ -164,7 +158,7 @@ def learn_index(*, user: User | AnonymousUser, open_hardship: bool = False) -> L
     signed_in = isinstance(user, User) and user.is_authenticated
     if signed_in and isinstance(user, User):
         cards = borrower_loan_cards(user=user, today=today)
-        situations = borrower_situations(user=user, today=today, cards=cards, open_hardship=open_hardship)
+        situations = borrower_situations(user=user, today=today, cards=cards)
         recommendations = _recommend(situations=situations, catalogue=found, limit=RECOMMENDATIONS_SHOWN)
     return LearnIndex(
         signed_in=signed_in,

@@ -13,6 +13,7 @@ from accounts.models import User
 from borrowers.models import Loan
 from education import selectors
 from education.models import Lesson, RecommendationRule, Situation
+from hardship.models import Application
 from tests.borrowers.factories import make_borrower, make_loan
 from tests.education.conftest import SHANGHAI, Clock, LessonGetter
 from tests.education.test_progress_and_language import complete
@@ -20,8 +21,12 @@ from tests.education.test_progress_and_language import complete
 pytestmark = pytest.mark.django_db
 
 
-def recommended(user: User, *, open_hardship: bool = False) -> list[str]:
-    return [r.lesson.key for r in selectors.learning_recommendations(user=user, open_hardship=open_hardship)]
+def recommended(user: User) -> list[str]:
+    return [r.lesson.key for r in selectors.learning_recommendations(user=user)]
+
+
+def open_an_application(user: User, status: str = Application.Status.SUBMITTED) -> Application:
+    return Application.objects.create(user=user, reference=f"HA-TEST{user.pk}", status=status)
 
 
 def at(clock: Clock, day: str) -> None:
@@ -72,13 +77,16 @@ def test_a_paid_off_loan_recommends_an_emergency_fund(
     assert recommended(borrower)[0] == "emergency-fund"
 
 
-def test_an_open_hardship_application_matches_the_hardship_rules_once_the_app_answers(
+def test_an_open_hardship_application_matches_the_hardship_rules(
     borrower: User, curriculum: None, lesson_of: LessonGetter
 ) -> None:
     RecommendationRule.objects.create(situation=Situation.HARDSHIP, tag=Situation.HARDSHIP, priority=1)
-    assert "a-budget-you-can-keep" not in recommended(borrower)  # no hardship app yet: nobody matches
-    # The restructuring app (issue 12) will say so; the callers pass it on.
-    assert "a-budget-you-can-keep" in recommended(borrower, open_hardship=True)
+    assert "a-budget-you-can-keep" not in recommended(borrower)  # no application: not in that situation
+    application = open_an_application(borrower)
+    assert "a-budget-you-can-keep" in recommended(borrower)
+    # Decided, it is no longer open: the borrower is not asking any more.
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.REJECTED)
+    assert "a-budget-you-can-keep" not in recommended(borrower)
 
 
 def test_rules_are_data_staff_can_switch_off_and_reorder(borrower: User, curriculum: None) -> None:
@@ -134,7 +142,8 @@ def test_lessons_for_one_situation_come_together_in_the_order_of_their_best_rule
         (3, Situation.NEW_BORROWER, "reading-your-statement"),
     ):
         RecommendationRule.objects.create(situation=situation, lesson=lesson_of(key), priority=priority)
-    recommendations = selectors.learning_recommendations(user=borrower, open_hardship=True)
+    open_an_application(borrower)
+    recommendations = selectors.learning_recommendations(user=borrower)
     assert [(r.situation, r.lesson.key) for r in recommendations] == [
         (Situation.NEW_BORROWER, "emergency-fund"),
         (Situation.NEW_BORROWER, "reading-your-statement"),

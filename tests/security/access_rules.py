@@ -278,6 +278,62 @@ RULES: dict[str, tuple[Case, ...]] = {
             path="/admin/no/such/page/",
         ),
     ),
+    # --- hardship: the borrower's own applications ----------------------------------------------------
+    "hardship:start": (Case(SIGNED_IN), Case(SIGNED_IN, "prefilled", query="loan={loan_a_overdue}")),
+    "hardship:detail": (
+        Case(OWNED_BY_A, "own", {"reference": "{hardship_a}"}),
+        Case({"visitor": LOGIN, "borrower_b": 200, "*": 404}, "theirs", {"reference": "{hardship_b}"}),
+        Case(NOBODYS, "missing", {"reference": "HA-NOPE0000"}),
+    ),
+    "hardship:step": (
+        Case(OWNED_BY_A, "own", {"reference": "{hardship_a}", "n": "2"}),
+        Case(
+            {"visitor": LOGIN, "borrower_b": 200, "*": 404}, "theirs", {"reference": "{hardship_b}", "n": "2"}
+        ),
+        Case(NOBODYS, "missing", {"reference": "HA-NOPE0000", "n": "1"}),
+    ),
+    "hardship:evidence": (
+        Case(OWNED_BY_A, "own", {"reference": "{hardship_a}", "token": "{hardship_a_evidence}"}),
+        # A's document under B's application, or a token that does not exist: nobody's.
+        Case(NOBODYS, "crossed", {"reference": "{hardship_b}", "token": "{hardship_a_evidence}"}),
+        Case(NOBODYS, "missing", {"reference": "{hardship_a}", "token": "no-such-token"}),
+    ),
+    "hardship:statement_json": (
+        Case(OWNED_BY_A, "own", {"reference": "{hardship_a}"}),
+        Case({"visitor": LOGIN, "borrower_b": 200, "*": 404}, "theirs", {"reference": "{hardship_b}"}),
+    ),
+    # Nothing is agreed on a draft: its agreement is a 404 even to its owner, like anyone else's.
+    "hardship:agreement": (
+        Case(NOBODYS, "draft", {"reference": "{hardship_a}"}),
+        Case(NOBODYS, "theirs", {"reference": "{hardship_b}"}),
+    ),
+    # --- hardship: the staff review (admin) ------------------------------------------------------------
+    "admin:hardship_application_review": (
+        Case(
+            staff_with("Hardship reviewers", "Hardship approvers") | {"staff": 403},
+            "application-a",
+            {"application_id": "{hardship_a_id}"},
+        ),
+    ),
+    "admin:hardship_application_evidence": (
+        Case(
+            staff_with("Hardship reviewers", "Hardship approvers") | {"staff": 403},
+            "own",
+            {"application_id": "{hardship_a_id}", "token": "{hardship_a_evidence}"},
+        ),
+        # A token that does not exist: hardship staff get 404, other staff 403.
+        Case(
+            staff_with()
+            | {
+                "staff": 403,
+                "staff:Hardship reviewers": 404,
+                "staff:Hardship approvers": 404,
+                "superuser": 404,
+            },
+            "missing",
+            {"application_id": "{hardship_a_id}", "token": "no-such-token"},
+        ),
+    ),
     # --- privacy: the borrower's own records -----------------------------------------------------------
     "privacy:index": (Case(SIGNED_IN),),
     "privacy:export": (Case({"*": 405}),),  # POST only: each download is recorded

@@ -31,6 +31,12 @@ ADMIN_REFUSES: dict[str, set[str]] = {
     "borrowers.importjob": {"delete"},
     # Close-of-business runs are the nightly job's record: read, never added, edited or deleted.
     "borrowers.closerun": {"add", "delete"},
+    # A restructuring is the loan's history: written by accepting an offer, never added or deleted here.
+    "borrowers.restructure": {"add", "delete"},
+    # Applications come from borrowers and change only through the review page's services; the hardship
+    # policy is one row.
+    "hardship.application": {"add", "delete"},
+    "hardship.hardshippolicy": {"add", "delete"},
     # Borrowers' budgets are theirs: staff read them.
     "budget.budget": {"add", "delete"},
     # The outbox is written by the code only.
@@ -76,6 +82,11 @@ SENSITIVE_MODELS = (
     "privacy.privacyrequest",
     "privacy.consentrecord",
     "privacy.retentionhold",
+    "borrowers.restructure",
+    "hardship.application",
+    "hardship.evidence",
+    "hardship.offer",
+    "hardship.hardshippolicy",
 )
 _READ_MONEY = {
     "borrowers.view_borrowerprofile",
@@ -84,11 +95,27 @@ _READ_MONEY = {
     "borrowers.view_payment",
     "borrowers.view_ledgerentry",
 }
+# Hardship staff read applications, their documents and offers, and the restructurings applied
+# (hardship 0002); approvers also give second approvals and set the hardship policy.
+_HARDSHIP_REVIEW = {
+    "hardship.view_application",
+    "hardship.review_application",
+    "hardship.view_evidence",
+    "hardship.view_offer",
+    "hardship.view_hardshippolicy",
+    "borrowers.view_restructure",
+}
 SENSITIVE_ALLOWED: dict[str, set[str]] = {
     "Auditors": {"core.view_auditevent"},
     "Content editors": set(),
-    "Hardship reviewers": {"accounts.view_user", *_READ_MONEY},
-    "Hardship approvers": {"accounts.view_user", *_READ_MONEY},
+    "Hardship reviewers": {"accounts.view_user", *_READ_MONEY, *_HARDSHIP_REVIEW},
+    "Hardship approvers": {
+        "accounts.view_user",
+        *_READ_MONEY,
+        *_HARDSHIP_REVIEW,
+        "hardship.approve_offer",
+        "hardship.change_hardshippolicy",
+    },
     "Support": {
         "accounts.view_user",
         "notifications.view_outboundemail",

@@ -115,6 +115,39 @@ def _complete_course(user: User) -> None:
         )
 
 
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _hardship_applications(world: "World") -> tuple[Any, Any]:
+    """A's draft for the overdue loan, with a document; B's for one of B's loans."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from borrowers.models import Loan
+    from hardship import services as hardship
+
+    a = world.users[ROLE_A]
+    application_a = hardship.application_start(
+        user=a, loan_ids=[Loan.objects.get(reference="AX-DEMO-1002").pk]
+    )
+    hardship.evidence_add(
+        application_id=application_a.pk,
+        user=a,
+        upload=SimpleUploadedFile("payslip.png", _png(), content_type="image/png"),
+    )
+    b = world.users[ROLE_B]
+    loan_b = Loan.objects.filter(borrower__user=b, status=Loan.Status.ACTIVE).order_by("reference").first()
+    assert loan_b is not None
+    application_b = hardship.application_start(user=b, loan_ids=[loan_b.pk])
+    return application_a, application_b
+
+
 def world_build() -> World:
     from borrowers import imports
     from borrowers.models import ImportJob, Loan
@@ -178,7 +211,12 @@ def world_build() -> World:
 
         privacy_a = export_record(user=world.users[ROLE_A]).pk
         privacy_b = export_record(user=world.users[ROLE_B]).pk
+    hardship_a, hardship_b = _hardship_applications(world)
     world.objects.update(
+        hardship_a=hardship_a.reference,
+        hardship_a_id=hardship_a.pk,
+        hardship_a_evidence=hardship_a.evidence.get().token,
+        hardship_b=hardship_b.reference,
         privacy_request_a=privacy_a,
         privacy_request_b=privacy_b,
         borrower_a_id=world.users[ROLE_A].pk,
