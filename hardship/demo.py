@@ -6,14 +6,18 @@ AX-DEMO-4102 offered. sun@: AX-DEMO-4201 applied (a 24-month extension), AX-DEMO
 demo@'s own 45-days-overdue loan is left free for trying the application yourself.
 """
 
+import importlib
 from datetime import date, timedelta
 from decimal import Decimal
+
+from django.apps import apps
 
 import loanmath
 from accounts.models import User
 from borrowers import demo as borrowers_demo
 from borrowers import services as loan_services
 from budget.services import BudgetLineInput
+from core.staff_permissions import groups_grant
 from hardship import services
 from hardship.models import Application
 
@@ -48,6 +52,11 @@ def _apply(user: User, loan_id: int, reason: str, terms: loanmath.OptionTerms | 
 
 
 def seed(*, today: date) -> None:
+    # The hardship groups' permissions, put back when missing (a browser test seeds after a flush, which
+    # empties the grants the migration made): the same grants as migration 0002.
+    groups_grant(
+        apps, importlib.import_module("hardship.migrations.0002_staff_permissions").GROUP_PERMISSIONS
+    )
     product = borrowers_demo.flexi_product()
     loans: dict[str, int] = {}
     for number, (email, customer, name, phone, national_id, born) in enumerate(_PEOPLE):

@@ -413,9 +413,13 @@ def restructure_plan(*, position: RestructurePosition, terms: OptionTerms) -> Re
             lines = overdue_lines + lines
         else:
             months = terms.months
-            # New months after the last kept due date (or after ``on``), each counted from it, not chained.
-            anchor: date = position.not_yet_due[-1].due_date if position.not_yet_due else on
-            lines += [_blank(add_months(anchor, k)) for k in range(1, months - len(lines) + 1)]
+            # New months after the last kept due date, each counted from it, not chained; with none kept,
+            # from the first due date (one month after ``on``), as a schedule's dates are.
+            if position.not_yet_due:
+                anchor, offset = position.not_yet_due[-1].due_date, 1
+            else:
+                anchor, offset = first_due, 0
+            lines += [_blank(add_months(anchor, k + offset)) for k in range(months - len(lines))]
             carry_start, carry_count = 0, months
             _spread_onto(lines, 0, months, "principal", sum((i.principal for i in position.overdue), ZERO))
 

@@ -7,6 +7,7 @@ pattern that is neither, so a new page joins the page checks, or is excluded on 
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -94,6 +95,70 @@ def _privacy_request() -> dict[str, Any]:
     return {"pk": request.pk}
 
 
+def _hardship_draft() -> str:
+    """demo@'s draft application for the current loan, filled in to its last step (made through the
+    services when the demo data has none)."""
+    from accounts.models import User
+    from borrowers.models import Loan
+    from budget.services import BudgetLineInput
+    from hardship import services
+    from hardship.models import Application
+
+    loan = Loan.objects.get(reference="AX-DEMO-1001")
+    found = Application.objects.filter(loans__loan=loan, status=Application.Status.DRAFT).first()
+    if found is not None:
+        return found.reference
+    user = User.objects.get(email=LOGINS[BORROWER])
+    application = services.application_start(user=user, loan_ids=[loan.pk])
+    services.application_situation_save(
+        application_id=application.pk, user=user, reason="reduced_income", reason_text="", duration="short"
+    )
+    services.application_statement_save(
+        application_id=application.pk,
+        user=user,
+        lines=[
+            BudgetLineInput("salary", Decimal("3800.00")),
+            BudgetLineInput("housing", Decimal("1500.00")),
+            BudgetLineInput("eating_out", Decimal("900.00"), "外卖点得太多了，我在减。"),
+        ],
+    )
+    services.application_option_choose(application_id=application.pk, user=user, terms=None)
+    return application.reference
+
+
+def _hardship_offered() -> str:
+    """demo@'s application for the overdue loan with an offer made (a 24-month extension)."""
+    import loanmath
+    from accounts.models import User
+    from borrowers.models import Loan
+    from budget.services import BudgetLineInput
+    from hardship import services
+    from hardship.models import Application
+
+    loan = Loan.objects.get(reference="AX-DEMO-1002")
+    found = Application.objects.filter(loans__loan=loan, status=Application.Status.OFFERED).first()
+    if found is not None:
+        return found.reference
+    user = User.objects.get(email=LOGINS[BORROWER])
+    terms = loanmath.OptionTerms(kind=loanmath.OptionKind.EXTENSION, months=24)
+    application = services.application_start(user=user, loan_ids=[loan.pk])
+    services.application_situation_save(
+        application_id=application.pk, user=user, reason="job_loss", reason_text="", duration="short"
+    )
+    services.application_statement_save(
+        application_id=application.pk, user=user, lines=[BudgetLineInput("salary", Decimal("3000.00"))]
+    )
+    services.application_option_choose(application_id=application.pk, user=user, terms=terms)
+    services.application_submit(application_id=application.pk, user=user, declared=True)
+    services.review_start(
+        application_id=application.pk, staff=User.objects.get(email="reviewer@anxin.example")
+    )
+    services.offer_make(
+        application_id=application.pk, staff=User.objects.get(email="approver@anxin.example"), terms=terms
+    )
+    return application.reference
+
+
 ANYONE = (VISITOR, BORROWER)
 COMPARE_THREE = "&".join(
     f"p{n}-{key}={value}"
@@ -171,6 +236,16 @@ PAGES: tuple[Page, ...] = (
     Page("admin:education_lesson_history", (EDITOR,), kwargs=_lesson_object_id),
     Page("admin:education_lesson_versions", (EDITOR,), kwargs=_lesson_id),
     Page("admin:education_lesson_workflow", (EDITOR,), kwargs=_lesson_id),
+    # hardship: demo@'s draft at every step, and an application with an offer
+    Page("hardship:start", (BORROWER,)),
+    Page("hardship:start", (BORROWER,), "prefilled", query="loan=AX-DEMO-1002"),
+    *(
+        Page("hardship:step", (BORROWER,), f"step-{n}", lambda n=n: {"reference": _hardship_draft(), "n": n})
+        for n in range(1, 7)
+    ),
+    Page("hardship:detail", (BORROWER,), "draft", lambda: {"reference": _hardship_draft()}),
+    Page("hardship:detail", (BORROWER,), "offered", lambda: {"reference": _hardship_offered()}),
+    Page("hardship:agreement", (BORROWER,), "offered", lambda: {"reference": _hardship_offered()}),
     # privacy
     Page("privacy:index", (BORROWER,)),
     Page("privacy:correct", (BORROWER,)),
@@ -195,6 +270,8 @@ EXCLUDED: dict[str, str] = {
     "admin:education_lesson_delete": "content editors lack delete_lesson: the page is a 403 to them",
     "privacy:export": "POST-only: the zip download of the borrower's data",
     "privacy:consent": "POST-only: saves the marketing answer, shown on privacy:index (listed)",
+    "hardship:evidence": "a file download (an attachment), not a page",
+    "hardship:statement_json": "a JSON download of the statement, not a page",
 }
 
 # The back office beyond the editor's lesson pages (hardship staff, superusers) is Django's own admin,
