@@ -159,6 +159,7 @@ def test_demo_applies_is_asked_for_information_and_accepts_a_24_month_extension(
     assert first is not None
     assert first.due_date.strftime("%Y") in page.locator("main").inner_text()
     loan.refresh_from_db()
-    assert loan.days_past_due == 0 and loan.term_months >= 24
+    assert loan.days_past_due == 0
+    assert loan.term_months >= 24
     report = reconcile()
     assert report.agrees, report.mismatches
