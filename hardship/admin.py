@@ -34,7 +34,7 @@ import loanmath
 from accounts.models import User
 from borrowers import selectors as loan_selectors
 from budget.forms import BudgetForm
-from budget.selectors import budget_guidelines, budget_results
+from budget.selectors import budget_guidelines
 from core.admin import AuditedModelAdmin, admin_page
 from core.admin_readonly import ReadOnlyAdminMixin
 from core.business_date import business_date_today
@@ -58,6 +58,7 @@ from hardship.models import (
     Offer,
 )
 from hardship.rules import APPROVE_PERMISSION, REJECTION_REASON_LABELS, REVIEW_PERMISSION, TRANSITIONS
+from hardship.selectors import statement_figures
 from hardship.views import evidence_response
 from loanmath import ZERO
 
@@ -183,9 +184,11 @@ class OptionTotal:
 def statement_of(application: Application) -> Statement:
     lines = list(application.statement_lines.all())
     amounts = {line.category: line.amount for line in lines}
-    summary = budget_results(amounts=amounts, guidelines=budget_guidelines()).summary
+    # The borrower's own figures (hardship.selectors.statement_figures), so staff and borrower read one sum.
+    figures = statement_figures(amounts=amounts, guidelines=budget_guidelines())
+    summary = figures.results.summary
     loans_with_us = amounts.get(LOANS_WITH_US, ZERO)
-    other_debts = summary.total_debt_repayments - loans_with_us
+    other_debts = figures.other_debt_repayments
     # The budget form's labels (budget.models is budget's own); building the form makes no query.
     labels = {name: field.label for name, field in BudgetForm(guidelines={}).fields.items()}
     return Statement(
@@ -204,7 +207,7 @@ def statement_of(application: Application) -> Statement:
         total_savings=summary.total_savings,
         other_debts=other_debts,
         loans_with_us=loans_with_us,
-        affordable=summary.left_for_debts - other_debts,
+        affordable=figures.left_for_loans,
     )
 
 

@@ -418,6 +418,7 @@ class StatementFigures:
     results: BudgetResults
     other_debt_repayments: Decimal
     affordable: Decimal  # income - fixed - flexible - savings - other debt repayments, at least 0
+    left_for_loans: Decimal  # the same before the floor: below 0 it is a shortfall (staff see it)
 
 
 def statement_figures(
@@ -429,7 +430,9 @@ def statement_figures(
     summary = results.summary
     other = sum((amounts.get(c, ZERO) for c in OTHER_DEBT_CATEGORIES), ZERO)
     left = summary.total_income - summary.total_fixed - summary.total_flexible - summary.total_savings - other
-    return StatementFigures(results=results, other_debt_repayments=other, affordable=max(ZERO, left))
+    return StatementFigures(
+        results=results, other_debt_repayments=other, affordable=max(ZERO, left), left_for_loans=left
+    )
 
 
 def statement_initial(*, application: ApplicationDetail, loan_repayments: Decimal | None) -> dict[str, Any]:
