@@ -22,6 +22,7 @@ from core.business_date import business_date_today
 from core.exceptions import ApplicationError
 from core.services import audit_record
 from hardship import evidence as evidence_files
+from hardship import notices
 from hardship.models import (
     Application,
     ApplicationEvent,
@@ -148,6 +149,7 @@ def application_transition(
         target=application,
         data={"reference": application.reference, "from": before, "to": application.status},
     )
+    notices.borrower_told(application)
     return application
 
 
@@ -560,6 +562,7 @@ def offer_accept(*, application_id: int, user: User) -> Application:
             )
         offer.status = Offer.Status.ACCEPTED
         offer.save()
+        notices.staff_told_accepted(application, offer.made_by)
         application.decided_at = timezone.now()
         application_transition(application=application, action="apply", actor=None, by=Actor.SYSTEM)
     return application
