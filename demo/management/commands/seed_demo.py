@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from accounts import demo as accounts_demo
 from borrowers import demo as borrowers_demo
@@ -25,7 +26,9 @@ class Command(BaseCommand):
             education_demo.seed()
             portal_demo.seed()
         # Outside the block above: each hardship step is its own (durable) transaction, as on the site.
-        hardship_demo.seed(today=today)
+        # The notices those steps mail to the demo borrowers are kept in the outbox, not printed here.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            hardship_demo.seed(today=today)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data loaded. Logins (password for all: {accounts_demo.DEMO_PASSWORD}):")
         )
