@@ -115,14 +115,19 @@ def allocate_payment(
     """Share ``amount`` paid on ``paid_on`` over the open ``instalments`` by the waterfall above.
 
     ``future_principal`` lists the principal of instalments that are not open yet; it is only used when
-    ``overpayment_handling`` is ``PREPAY_PRINCIPAL``. An instalment may not be in both lists.
+    ``overpayment_handling`` is ``PREPAY_PRINCIPAL``. An instalment may be in both lists only when its open
+    line has no principal: what a restructuring carried onto an instalment not yet due (interest fallen
+    due, late fees, penalty) is owed now, so it is open and paid in its due-date turn, before any principal
+    is repaid early.
     """
     require_cents("payment amount", amount)
     open_instalments = tuple(instalments)
     require_distinct_numbers(open_instalments)
     future = tuple(future_principal)
     future_numbers = {f.number for f in future}
-    if len(future_numbers) != len(future) or future_numbers & {i.number for i in open_instalments}:
+    if len(future_numbers) != len(future) or future_numbers & {
+        i.number for i in open_instalments if i.principal > 0
+    }:
         raise InvalidInputError("an instalment may appear once, either open or as future principal")
 
     left = quantize(amount)

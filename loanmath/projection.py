@@ -376,7 +376,8 @@ def payoff_amount(
     *, position: LoanPosition, policy: OverduePolicy, on: date, projection: Projection | None = None
 ) -> Decimal:
     """What repays the whole loan on ``on``: everything due by then (with the late fees and penalty
-    interest that waiting until ``on`` adds), all principal not yet due, and the contract interest of
+    interest that waiting until ``on`` adds), all principal not yet due with whatever has already fallen
+    due on those instalments (what a restructuring carried there), and the contract interest of
     the current period (the first instalment falling due after ``on``) in full, as far as the cost cap
     leaves room for it (:func:`early_interest_allowed`). The interest of later
     periods is not charged: paying off early saves it. Pass ``projection`` (``position`` projected to
@@ -388,6 +389,8 @@ def payoff_amount(
     return (
         projection.amount_due
         + sum((i.principal + i.fees + i.penalty for i in later), ZERO)
+        # Interest already fallen due on a later instalment (a restructuring carried it there) is owed.
+        + sum((i.interest - i.unbilled_interest for i in later[1:]), ZERO)
         + min(current_interest, early_interest_allowed(projection, later[0] if later else None))
     )
 

@@ -49,6 +49,9 @@ class LoanCard(LoanStatusMixin):
     bucket: str
     is_overdue: bool
     next_milestone: MilestoneView | None
+    # No late fee or penalty interest is added through this date (a hardship review's breathing space, a
+    # freeze), when that is today or later.
+    charges_paused_through: date | None = None
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,11 @@ def card_figures(info: LoanInfo, today: date) -> CardFigures:
     milestones = milestone_views(info, oldest, projection.days_past_due)
     next_milestone = next((m for m in milestones if not m.happened), None)
     payoff = loanmath.payoff_amount(position=position, policy=policy, on=on, projection=projection)
-    outstanding = projection.amount_due + sum((i.principal for i in upcoming), ZERO)
+    # Not yet due: the principal, and what a restructuring carried onto those instalments (fallen due
+    # already: interest, late fees, penalty); their interest still to fall due is not owed yet.
+    outstanding = projection.amount_due + sum(
+        (i.principal + i.fees + i.penalty + i.interest - i.unbilled_interest for i in upcoming), ZERO
+    )
     card = LoanCard(
         reference=loan.reference,
         product_name=loan.product_name,
@@ -135,6 +142,9 @@ def card_figures(info: LoanInfo, today: date) -> CardFigures:
         bucket=projection.bucket.value,
         is_overdue=projection.days_past_due > 0,
         next_milestone=next_milestone if projection.days_past_due > 0 else None,
+        charges_paused_through=loan.charges_paused_through
+        if loan.charges_paused_through is not None and loan.charges_paused_through >= on
+        else None,
     )
     return CardFigures(card=card, position=position, projection=projection)
 

@@ -161,6 +161,22 @@ def _apply_payment(book: LoanBook, payment: Payment, policy: loanmath.OverduePol
             )
             early_allowed = item.unbilled_interest
         items.append(item)
+    # What a restructuring carried onto instalments not yet due is owed now: it is paid in turn, before
+    # any principal is repaid early (loanmath.allocate_payment).
+    for inst in instalments:
+        if inst.due_date <= paid_on or inst is current or inst.superseded_by_id is not None:
+            continue
+        carried = inst.interest_unpaid + inst.fees_unpaid + inst.penalty_unpaid
+        if carried > 0:
+            items.append(
+                loanmath.OpenInstalment(
+                    number=inst.number,
+                    due_date=inst.due_date,
+                    interest=inst.interest_unpaid,
+                    fees=inst.fees_unpaid,
+                    penalty=inst.penalty_unpaid,
+                )
+            )
     allocation = loanmath.allocate_payment(
         amount=payment.amount,
         paid_on=paid_on,
@@ -172,6 +188,7 @@ def _apply_payment(book: LoanBook, payment: Payment, policy: loanmath.OverduePol
         ],
     )
     by_number = {inst.number: inst for inst in instalments}
+    paid: dict[int, list[Decimal]] = {}
     for line in allocation.lines:
         inst = by_number[line.instalment_number]
         if line.interest > inst.interest_unpaid:
@@ -186,18 +203,21 @@ def _apply_payment(book: LoanBook, payment: Payment, policy: loanmath.OverduePol
             charge_post(
                 book, inst, LedgerEntry.Kind.INTEREST_DUE, inst.due_date, basis=trimmed, interest=early
             )
+        paid[line.instalment_number] = [line.principal, line.interest, line.fees, line.penalty]
+    # One ledger line per instalment: an instalment not yet due can have both what a restructuring carried
+    # onto it paid in turn and its principal repaid early.
+    for prepayment in allocation.prepayments:
+        paid.setdefault(prepayment.instalment_number, [ZERO, ZERO, ZERO, ZERO])[0] += prepayment.principal
+    for number, (principal, interest, fees, penalty) in paid.items():
         _payment_line(
             book,
-            inst,
+            by_number[number],
             payment,
-            principal=line.principal,
-            interest=line.interest,
-            fees=line.fees,
-            penalty=line.penalty,
+            principal=principal,
+            interest=interest,
+            fees=fees,
+            penalty=penalty,
         )
-    for prepayment in allocation.prepayments:
-        inst = by_number[prepayment.instalment_number]
-        _payment_line(book, inst, payment, principal=prepayment.principal)
     if allocation.prepayments:
         _reprice_future_interest(loan, instalments, after=current)
     # A change of overdue principal ends that instalment's penalty accrual period; the next one

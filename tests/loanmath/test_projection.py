@@ -1,3 +1,4 @@
+import dataclasses
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -362,11 +363,34 @@ def test_payoff_is_everything_due_plus_future_principal_plus_the_current_periods
         owed=yuan("3100.00"),
         instalments=(
             OpenInstalment(number=1, due_date=MARCH_DUE, principal=yuan("1000.00"), interest=yuan("100.00")),
-            OpenInstalment(number=2, due_date=APRIL_DUE, principal=yuan("1000.00"), interest=yuan("90.00")),
-            OpenInstalment(number=3, due_date=MAY_DUE, principal=yuan("1000.00"), interest=yuan("80.00")),
+            # Not yet due: their interest has not fallen due (as borrowers.positions.open_items gives it).
+            OpenInstalment(
+                number=2,
+                due_date=APRIL_DUE,
+                principal=yuan("1000.00"),
+                interest=yuan("90.00"),
+                unbilled_interest=yuan("90.00"),
+            ),
+            OpenInstalment(
+                number=3,
+                due_date=MAY_DUE,
+                principal=yuan("1000.00"),
+                interest=yuan("80.00"),
+                unbilled_interest=yuan("80.00"),
+            ),
         ),
     )
 
     # On the due date of instalment 1: 1,100.00 due + 2,000.00 principal + 90.00 (April's interest);
     # May's 80.00 of interest is saved.
     assert payoff_amount(position=position, policy=GRACE_POLICY, on=MARCH_DUE) == yuan("3190.00")
+
+    # A restructuring carried 25.00 of interest already fallen due onto May's instalment: it is owed now,
+    # so the payoff takes it too (May's own 80.00 of contract interest is still saved).
+    carried = dataclasses.replace(
+        position.instalments[2], interest=yuan("105.00"), unbilled_interest=yuan("80.00")
+    )
+    position = dataclasses.replace(
+        position, instalments=(*position.instalments[:2], carried), owed=yuan("3125.00")
+    )
+    assert payoff_amount(position=position, policy=GRACE_POLICY, on=MARCH_DUE) == yuan("3215.00")
