@@ -8,10 +8,17 @@ Accepted: PDF, JPEG and PNG, at most 10 MB each. A file is accepted only if
   of its parts other than image data holds a second format's signature or HTML/script (``%PDF``,
   ``PK\\x03\\x04``, ``<script``, ``<html``, ``<svg``, ``<?php``) — a polyglot, a file that is two formats at
   once, is refused; then it must decode completely with Pillow as the format its signature says;
-* a PDF ends with ``%%EOF``, holds no such signature outside its streams, and carries no active content
-  (``/JavaScript``, ``/JS``, ``/Launch``, ``/EmbeddedFile``, ``/OpenAction``, ``/AA``, ``/RichMedia``,
-  ``/XFA``), matched after escaped name characters (``/J#61vaScript``) are written out, in the file and
-  in every deflated stream (object streams included; at most 50 MB inflated in all).
+* an image is at most 25 megapixels, and the text of its compressed PNG chunks (zTXt, iTXt, iCCP) is
+  inflated and checked like the rest;
+* a PDF ends with ``%%EOF``, holds no such signature, and carries no active content, with escaped name
+  characters (``/J#61vaScript``) written out first: the whole file is searched for the markers long enough
+  never to occur by chance (``/JavaScript``, ``/OpenAction``, ``/Launch``, ``/EmbeddedFile``,
+  ``/RichMedia``, ``/XFA``), and every stream's text — as it is, or inflated when deflated (object
+  streams included; at most 50 MB inflated in all) — for those and ``/JS`` and ``/AA``. Image data
+  (DCT, JPX, CCITT, JBIG2, or deflated with ``/Image``) is pixels and is not read as text; any other filter
+  (ASCIIHex, ASCII85, LZW, RunLength, …), a stream declared deflated that does not inflate, or a stream
+  with no end is refused. Streams are found by a forward scan, so the check takes time linear in the
+  file's size.
 
 The name the borrower gave is kept for display only, stripped of any path and of characters outside
 letters, digits, ``.-_`` and spaces; the file is stored under a random name in MEDIA_ROOT (outside the
@@ -39,6 +46,7 @@ if TYPE_CHECKING:
     from hardship.models import Application, Evidence
 
 MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 25_000_000  # a 50-megapixel phone photo is refused; decoding one costs ~100 MB of memory
 TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
 EXTENSIONS = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png"}
 _PDF_ACTIVE = (
@@ -88,6 +96,31 @@ def _kind_of(data: bytes) -> str:
     raise _refuse()
 
 
+def _png_chunk_text(kind: bytes, chunk: bytes) -> bytes:
+    """A chunk's bytes as a reader would see its text: zTXt, iTXt (when compressed) and iCCP inflated."""
+    compressed: bytes | None = None
+    if kind in (b"zTXt", b"iCCP"):
+        keyword_end = chunk.find(b"\x00")
+        compressed = chunk[keyword_end + 2 :] if keyword_end >= 0 else None
+    elif kind == b"iTXt":
+        keyword_end = chunk.find(b"\x00")
+        if keyword_end >= 0 and chunk[keyword_end + 1 : keyword_end + 2] == b"\x01":
+            rest = chunk[keyword_end + 3 :]
+            language_end = rest.find(b"\x00")
+            translated_end = rest.find(b"\x00", language_end + 1)
+            compressed = rest[translated_end + 1 :] if language_end >= 0 and translated_end >= 0 else None
+    if compressed is None:
+        return chunk
+    try:
+        inflater = zlib.decompressobj()
+        text = inflater.decompress(compressed, _INFLATED_MAX)
+    except zlib.error as exc:
+        raise _refuse() from exc
+    if inflater.unconsumed_tail:
+        raise _refuse()
+    return chunk + text
+
+
 def _png_end(data: bytes) -> tuple[int, bytes]:
     """Where the PNG's first IEND chunk ends, walking its chunks from the start, and the bytes of its
     chunks other than image data (where text could hide)."""
@@ -99,7 +132,7 @@ def _png_end(data: bytes) -> tuple[int, bytes]:
         if end > len(data):
             raise _refuse()
         if kind != b"IDAT":
-            meta += data[offset + 8 : offset + 8 + length]
+            meta += _png_chunk_text(kind, data[offset + 8 : offset + 8 + length])
         if kind == b"IEND":
             return end, bytes(meta)
         offset = end
@@ -165,6 +198,9 @@ def _check_image(data: bytes, kind: str) -> None:
             with Image.open(io.BytesIO(data)) as image:
                 if image.format != kind.upper():
                     raise _refuse()
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    raise _refuse()
                 image.load()
     except ApplicationError:
         raise
@@ -173,8 +209,15 @@ def _check_image(data: bytes, kind: str) -> None:
 
 
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
+_FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+)")
+_FILTER_NAME = re.compile(rb"/([A-Za-z0-9]+)")
 _INFLATED_MAX = 50 * 1024 * 1024
+# Markers long enough never to turn up by chance in 10 MB of compressed or image data: looked for in the
+# whole file as it is. (An action always names its type, so /S /JavaScript is found even when the /JS or
+# /AA that holds it is too short to look for in binary data.)
+_PDF_ACTIVE_LONG = (b"/JavaScript", b"/OpenAction", b"/Launch", b"/EmbeddedFile", b"/RichMedia", b"/XFA")
+# Image codecs: their data is pixels, never PDF objects.
+_IMAGE_FILTERS = {b"DCTDecode", b"JPXDecode", b"CCITTFaxDecode", b"JBIG2Decode"}
 
 
 def _pdf_names(text: bytes) -> bytes:
@@ -182,25 +225,63 @@ def _pdf_names(text: bytes) -> bytes:
     return _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), text)
 
 
+def _pdf_streams(data: bytes) -> list[tuple[bytes, bytes]]:
+    """Each stream as (its dictionary's text, its data), found by a single forward scan (linear in the
+    file's size: no pattern that backtracks). A stream keyword without its ``endstream`` is refused."""
+    streams: list[tuple[bytes, bytes]] = []
+    position = 0
+    while True:
+        start = data.find(b"stream", position)
+        if start < 0:
+            return streams
+        if data[start - 3 : start] == b"end":
+            position = start + 6
+            continue
+        body = start + 6
+        if data[body : body + 2] == b"\r\n":
+            body += 2
+        elif data[body : body + 1] in (b"\n", b"\r"):
+            body += 1
+        else:
+            position = body
+            continue
+        end = data.find(b"endstream", body)
+        if end < 0:
+            raise _refuse()
+        head_start = max(data.rfind(b"obj", position, start), position)
+        streams.append((data[head_start:start], data[body:end]))
+        position = end + 9
+
+
 def _check_pdf(data: bytes) -> None:
+    """The rules in the module docstring, in time linear in the file's size."""
     if b"%%EOF" not in data[-1024:]:
         raise _refuse()
-    outside = _STREAM.sub(b"", data)
-    if _foreign(outside[1:].replace(b"%PDF", b"")) or any(m in _pdf_names(outside) for m in _PDF_ACTIVE):
+    named = _pdf_names(data)
+    if any(marker in named for marker in _PDF_ACTIVE_LONG) or _foreign(data[1:].replace(b"%PDF", b"")):
         raise _refuse()
-    # What a compressed stream holds (an object stream can hide objects) is checked the same way.
     budget = _INFLATED_MAX
-    for match in _STREAM.finditer(data):
-        body = match.group(1)
-        try:
-            inflater = zlib.decompressobj()
-            inflated = inflater.decompress(body, budget)
-        except zlib.error:
-            continue  # not deflated (an image's own coding): nothing to read in it
-        budget -= len(inflated)
-        if budget <= 0 or inflater.unconsumed_tail:
-            raise _refuse()
-        if any(m in _pdf_names(inflated) for m in _PDF_ACTIVE):
+    for head, body in _pdf_streams(data):
+        match = _FILTER.search(head)
+        filters = set(_FILTER_NAME.findall(match.group(1))) if match else set()
+        if not filters:
+            inflated = body  # plain text: what it holds is read as it is
+        elif filters <= _IMAGE_FILTERS:
+            continue
+        elif filters == {b"FlateDecode"}:
+            try:
+                inflater = zlib.decompressobj()
+                inflated = inflater.decompress(body, budget)
+            except zlib.error as exc:
+                raise _refuse() from exc  # declared deflated and is not: refused, never skipped
+            budget -= len(inflated)
+            if budget <= 0 or inflater.unconsumed_tail:
+                raise _refuse()
+            if b"/Image" in head:
+                continue  # pixels
+        else:
+            raise _refuse()  # a filter that could hide objects from this check (ASCIIHex, LZW, …)
+        if any(marker in _pdf_names(inflated) for marker in _PDF_ACTIVE):
             raise _refuse()
 
 

@@ -92,6 +92,15 @@ TRANSITIONS: dict[str, Transition] = {
             Actor.BORROWER,
             gettext_lazy("Withdraw"),
         ),
+        # An offer whose figures grew past what one person may agree (the second-approval threshold)
+        # before the borrower accepted: it goes back to staff.
+        _t(
+            "reconsider",
+            {Status.OFFERED},
+            Status.IN_REVIEW,
+            Actor.SYSTEM,
+            gettext_lazy("Back to review: the offer's figures changed"),
+        ),
         _t(
             "expire",
             {Status.INFORMATION_REQUESTED, Status.OFFERED},
@@ -118,7 +127,7 @@ REJECTION_REASON_LABELS: dict[str, "StrOrPromise"] = {
     RejectionReason.NOT_ENOUGH_INFORMATION: gettext_lazy("We did not have enough information to decide"),
     RejectionReason.NO_SUSTAINABLE_OPTION: gettext_lazy("None of the options is affordable on your budget"),
     RejectionReason.RECENT_FORBEARANCE: gettext_lazy(
-        "The loan had another arrangement in the last 12 months"
+        "You or this loan had another arrangement with us in the last 12 months"
     ),
     RejectionReason.OTHER: gettext_lazy("Another reason, explained below"),
 }

@@ -285,19 +285,28 @@ def application_option_choose(
     return application
 
 
+EVIDENCE_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.INFORMATION_REQUESTED)
+
+
+def _evidence_allowed(application: Application | None, user: User) -> None:
+    if application is None:
+        raise ApplicationError(_("This application does not exist."))
+    _own(application, user)
+    if application.status not in EVIDENCE_STATUSES:
+        raise ApplicationError(_("Documents can be added until we decide on the application."))
+    if application.evidence.count() >= EVIDENCE_MAX_FILES:
+        raise ApplicationError(_("You can send at most %(max)d files.") % {"max": EVIDENCE_MAX_FILES})
+
+
 def evidence_add(*, application_id: int, user: User, upload: UploadedFile) -> Evidence:
     """Store one document after checking it (hardship.evidence); at most EVIDENCE_MAX_FILES. Allowed
-    while the application is a draft or staff have asked for information."""
+    until staff decide: while the application is a draft, sent, in review or waiting for information."""
+    # The cheap refusals first, so a file is only read when it could be kept; again under the lock.
+    _evidence_allowed(Application.objects.filter(pk=application_id).first(), user)
     checked = evidence_files.check_upload(upload)
     with transaction.atomic(durable=True):
         application = _locked(application_id)
-        _own(application, user)
-        if application.status not in (Status.DRAFT, Status.INFORMATION_REQUESTED):
-            raise ApplicationError(
-                _("Documents can be added while you prepare the application or when we ask.")
-            )
-        if application.evidence.count() >= EVIDENCE_MAX_FILES:
-            raise ApplicationError(_("You can send at most %(max)d files.") % {"max": EVIDENCE_MAX_FILES})
+        _evidence_allowed(application, user)
         item = evidence_files.store(application=application, checked=checked)
         audit_record(
             action="hardship.evidence_added",
@@ -389,6 +398,7 @@ def review_start(*, application_id: int, staff: User) -> Application:
     _require_staff(staff)
     with transaction.atomic(durable=True):
         application = _locked(application_id)
+        _not_their_own(application, staff)
         return application_transition(
             application=application, action="start_review", actor=staff, by=Actor.STAFF
         )
@@ -554,17 +564,47 @@ def offer_accept(*, application_id: int, user: User) -> Application:
             raise ApplicationError(_("There is no offer to accept."))
         if application.offer_expires_on and business_date_today() > application.offer_expires_on:
             raise ApplicationError(_("This offer has expired. You can apply again."))
-        application_transition(application=application, action="accept", actor=user, by=Actor.BORROWER)
         terms = loanmath.OptionTerms.from_dict(offer.terms)
-        for loan_id in sorted(_loan_ids(application)):
-            loan_services.loan_restructure(
-                loan_id=loan_id, terms=terms, source=f"{application.reference}-{loan_id}", actor=user
+        # A loan paid off since the offer has nothing left to restructure: the others still are.
+        loans = [
+            loan.id
+            for loan in loan_selectors.restructure_loans(loan_ids=_loan_ids(application))
+            if loan.position is not None
+        ]
+        if not loans:
+            raise ApplicationError(
+                _("Your loans have nothing left to restructure: there is nothing to accept.")
             )
-        offer.status = Offer.Status.ACCEPTED
-        offer.save()
-        notices.staff_told_accepted(application, offer.made_by)
-        application.decided_at = timezone.now()
-        application_transition(application=application, action="apply", actor=None, by=Actor.SYSTEM)
+        given_up = amount_given_up(offer_plans(application=application, terms=terms))
+        if offer.approved_by_id is None and given_up > hardship_policy().second_approval_threshold:
+            reconsider = True  # the figures moved past what one person may agree: back to staff
+        else:
+            reconsider = False
+            application_transition(application=application, action="accept", actor=user, by=Actor.BORROWER)
+            for loan_id in sorted(loans):
+                loan_services.loan_restructure(
+                    loan_id=loan_id, terms=terms, source=f"{application.reference}-{loan_id}", actor=user
+                )
+        if reconsider:
+            offer.status = Offer.Status.WITHDRAWN
+            offer.save()
+            application.offer_expires_on = None
+            application_transition(
+                application=application, action="reconsider", actor=None, note=str(given_up), by=Actor.SYSTEM
+            )
+        if not reconsider:
+            offer.status = Offer.Status.ACCEPTED
+            offer.save()
+            notices.staff_told_accepted(application, offer.made_by)
+            application.decided_at = timezone.now()
+            application_transition(application=application, action="apply", actor=None, by=Actor.SYSTEM)
+    if reconsider:
+        raise ApplicationError(
+            _(
+                "The figures of this offer have changed since it was made, so a second member of our staff "
+                "must look at it again. We will send you a new offer soon."
+            )
+        )
     return application
 
 

@@ -270,24 +270,27 @@ def test_a_sixth_file_is_refused(application: Application, media: Path) -> None:
     assert len(stored_files(media)) == 5
 
 
-def test_uploads_are_refused_after_submit_unless_information_is_requested(
+def test_uploads_are_taken_until_a_decision_and_refused_after(
     applicant: tuple[User, list[Loan]], media: Path
 ) -> None:
     user, loans = applicant
     application = submitted(user, loans)
-    with pytest.raises(ApplicationError):
-        upload(application, "late.png", png())
+    upload(application, "late.png", png())  # sent, not yet decided: a document may still follow
 
     services.information_request(
         application_id=application.pk, staff=make_staff(), message="Please send your payslip."
     )
-    upload(application, "payslip.png", png())
-
+    upload(application, "payslip.png", png((9, 9)))
     services.information_answer(application_id=application.pk, user=user, message="Sent.")
-    with pytest.raises(ApplicationError):
-        upload(application, "another.png", png())
-    assert application.evidence.count() == 1
-    assert len(stored_files(media)) == 1
+    upload(application, "another.png", png((10, 10)))
+
+    services.application_reject(
+        application_id=application.pk, staff=make_staff(), reasons=["not_enough_information"]
+    )
+    with pytest.raises(ApplicationError, match="until we decide"):
+        upload(application, "too-late.png", png((11, 11)))
+    assert application.evidence.count() == 3
+    assert len(stored_files(media)) == 3
 
 
 def test_another_borrower_cannot_add_to_my_application(application: Application, media: Path) -> None:

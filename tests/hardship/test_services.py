@@ -151,8 +151,23 @@ def act(action: str, application: Application, user: User, staff: User) -> objec
         ),
         "withdraw": lambda: services.application_withdraw(application_id=pk, user=user),
         "expire": lambda: services.applications_expire(today=LATER),
+        "reconsider": lambda: _accept_after_the_figures_grew(pk, user),
     }
     return calls[action]()
+
+
+def _accept_after_the_figures_grew(pk: int, user: User) -> None:
+    """The borrower accepts an offer made by one person whose figures now give up more than one person may
+    agree (here: the threshold lowered below them): the offer goes back to staff, and the borrower reads
+    why."""
+    set_policy(second_approval_threshold=Decimal("-1.00"))
+    try:
+        services.offer_accept(application_id=pk, user=user)
+    except ApplicationError as refusal:
+        if "figures of this offer have changed" not in refusal.message:
+            raise  # refused for another reason (no offer open): the move is not available
+        return
+    raise AssertionError("the offer was applied although its figures passed the threshold")
 
 
 ALLOWED = [(action, source) for action, t in TRANSITIONS.items() for source in sorted(t.sources)]
