@@ -28,7 +28,7 @@ _STATEMENT = [
     BudgetLineInput("phone_internet", Decimal("99.00")),
     BudgetLineInput("transport", Decimal("200.00")),
     BudgetLineInput("food", Decimal("900.00")),
-    BudgetLineInput("eating_out", Decimal("300.00"), "Lunch near work; I am cutting it down."),
+    BudgetLineInput("eating_out", Decimal("300.00"), "上班午饭在外面吃，我正在减少。"),
 ]
 _PEOPLE = (
     ("zhang@anxin.example", "C-DEMO-004", "张伟", "13600136004", "320101199703030047", date(1997, 3, 3)),
@@ -81,7 +81,7 @@ def seed(*, today: date) -> None:
         services.information_request(
             application_id=asked.pk,
             staff=reviewer,
-            message="Please send a payslip or a letter from your employer that shows your new income.",
+            message="请上传最近一个月的工资条，或单位开具的收入证明，让我们了解你现在的收入。",
         )
         offered = _apply(zhao, loans["AX-DEMO-4102"], "family", None)
         services.review_start(application_id=offered.pk, staff=reviewer)
@@ -89,7 +89,7 @@ def seed(*, today: date) -> None:
             application_id=offered.pk,
             staff=approver,
             terms=loanmath.OptionTerms(kind=loanmath.OptionKind.HOLIDAY, months=2),
-            note="Two months without principal while things settle, then the same monthly payment as before.",
+            note="先给你两个月只还利息的时间缓一缓，之后按原来的剩余期数还款。",
         )
     if not sun.hardship_applications.exists():
         applied = _apply(sun, loans["AX-DEMO-4201"], "job_loss", extension)
@@ -102,5 +102,5 @@ def seed(*, today: date) -> None:
             application_id=refused.pk,
             staff=reviewer,
             reasons=["recent_forbearance"],
-            note="Your other loan has just been restructured; let us see how the new plan goes first.",
+            note="你的另一笔借款刚刚调整了还款安排，我们想先看看新的安排执行得怎么样。",
         )

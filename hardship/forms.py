@@ -23,6 +23,7 @@ class LoansForm(forms.Form):
 
     loans = forms.MultipleChoiceField(
         label=_("Which loans do you need help with?"),
+        label_suffix="",  # the label ends in its own punctuation
         widget=forms.CheckboxSelectMultiple,
         error_messages={
             "required": _("Choose at least one loan."),
@@ -44,12 +45,14 @@ class SituationForm(forms.Form):
 
     reason = forms.ChoiceField(
         label=_("What happened?"),
+        label_suffix="",  # the label ends in its own punctuation
         choices=Application.Reason.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose what happened."), "invalid_choice": _("Choose from the list.")},
     )
     duration = forms.ChoiceField(
         label=_("How long do you expect it to last?"),
+        label_suffix="",  # the label ends in its own punctuation
         choices=Application.Duration.choices,
         widget=forms.RadioSelect,
         error_messages={
@@ -59,6 +62,7 @@ class SituationForm(forms.Form):
     )
     reason_text = forms.CharField(
         label=_("Tell us in your own words (needed if you chose “Something else”)"),
+        label_suffix="",  # the label ends in its own punctuation
         required=False,
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -97,6 +101,7 @@ class StatementForm(BudgetForm):
                 continue
             note = forms.CharField(
                 label=_("Why is it this much? (optional)"),
+                label_suffix="",  # the label ends in its own punctuation
                 required=False,
                 max_length=NOTE_MAX_LENGTH,
                 validators=[refuse_control_characters],
@@ -165,6 +170,7 @@ class EvidenceForm(forms.Form):
 
     document = forms.FileField(
         label=_("Add a document (PDF, JPEG or PNG, at most 10 MB)"),
+        label_suffix="",  # the label ends in its own punctuation
         error_messages={
             "required": _("Choose a file to send."),
             "empty": _("This file is empty."),
@@ -190,6 +196,7 @@ class DeclarationForm(forms.Form):
             "I confirm that what I have told you is true and complete to the best of my knowledge, "
             "and I agree that you may check it."
         ),
+        label_suffix="",  # a sentence: no "：" after its "。"
         error_messages={
             "required": _("Please confirm the declaration before you send the application."),
         },

@@ -491,6 +491,9 @@ class OptionView:
     affordable: Decimal | None
     loans: tuple[LoanPlanView, ...]
     schedule: tuple[ScheduleLine, ...]  # every loan's instalments together, by due date
+    # A payment holiday: what is paid each month of the holiday, and for how many months.
+    holiday_payment: Decimal | None = None
+    holiday_months: int = 0
 
     @property
     def unaffordable(self) -> bool:
@@ -631,6 +634,10 @@ def option_view(
         description=terms_description(terms),
         credit_record=credit_record(terms.kind),
         monthly_payment=monthly,
+        holiday_payment=sum((p.holiday_payment or ZERO for p in only), ZERO)
+        if terms.kind is loanmath.OptionKind.HOLIDAY
+        else None,
+        holiday_months=terms.months if terms.kind is loanmath.OptionKind.HOLIDAY else 0,
         first_due_date=min(firsts) if firsts else None,
         end_date=max(ends) if ends else None,
         total_to_pay=sum((p.total_to_pay for p in only), ZERO),
@@ -656,8 +663,10 @@ def option_view(
 
 
 def _combined_monthly(plans: Sequence[loanmath.RestructurePlan]) -> Decimal:
-    """The largest payment of any one month, every loan's instalments of that month together."""
-    return max((line.payment for line in _combined_schedule(plans)), default=ZERO)
+    """The largest payment of any one month, every loan's instalments of that month together, but the last
+    month's (which absorbs the rounding, as each plan's monthly_payment says)."""
+    payments = [line.payment for line in _combined_schedule(plans)]
+    return max(payments[:-1] or payments, default=ZERO)
 
 
 def application_options(

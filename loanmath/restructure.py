@@ -252,8 +252,18 @@ class RestructurePlan:
 
     @property
     def monthly_payment(self) -> Decimal:
-        """The largest payment of the new schedule (what the budget must carry)."""
-        return max((i.payment for i in self.instalments), default=ZERO)
+        """The new schedule's monthly payment, what the budget must carry: the largest payment but the
+        last's (the last absorbs the rounding of the others, as in :mod:`loanmath.schedule`, so it can be a
+        few fen more); the only payment when there is one."""
+        payments = [i.payment for i in self.instalments]
+        return max(payments[:-1] or payments, default=ZERO)
+
+    @property
+    def holiday_payment(self) -> Decimal | None:
+        """A payment holiday's monthly payment during the holiday (the interest, or nothing)."""
+        if self.terms.kind is not OptionKind.HOLIDAY or not self.instalments:
+            return None
+        return self.instalments[0].payment
 
     @property
     def first_payment(self) -> Decimal:

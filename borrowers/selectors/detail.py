@@ -109,7 +109,13 @@ def _schedule(instalments: Sequence[InstalmentInfo], today: date) -> tuple[Sched
             state = "due_today"
         else:
             state = "upcoming"
-            unpaid = inst.principal_unpaid + (inst.interest - inst.interest_billed) + inst.interest_unpaid
+            unpaid = (
+                inst.principal_unpaid
+                + (inst.interest - inst.interest_billed)
+                + inst.interest_unpaid
+                + inst.fees_unpaid
+                + inst.penalty_unpaid
+            )
         rows.append(
             ScheduleRow(
                 number=inst.number,
