@@ -49,6 +49,10 @@ class ApplicationSummary:
     is_open: bool
     is_draft: bool
     loan_references: tuple[str, ...]
+    # What the borrower must do by when: answer staff's request, or decide on an offer.
+    information_due_on: date | None = None
+    offer_expires_on: date | None = None
+    answer_due_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -231,6 +235,9 @@ def borrower_applications(*, user: User) -> tuple[ApplicationSummary, ...]:
             is_open=a.is_open,
             is_draft=a.status == Status.DRAFT,
             loan_references=tuple(al.loan.reference for al in a.loans.all()),
+            information_due_on=a.information_due_on,
+            offer_expires_on=a.offer_expires_on,
+            answer_due_on=a.answer_due_on,
         )
         for a in rows
     )

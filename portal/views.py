@@ -13,6 +13,7 @@ from core.business_date import business_date_today
 from core.exceptions import ApplicationError
 from core.http import or_404
 from education.selectors import learning_recommendations
+from hardship.selectors import borrower_applications
 from portal import selectors, services
 from portal.forms import SupportMessageForm
 from portal.models import SupportMessage
@@ -30,7 +31,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     cards = borrower_loan_cards(user=request.user, today=business_date_today())
     recommendations = learning_recommendations(user=request.user, cards=cards)
-    return render(request, "portal/dashboard.html", {"cards": cards, "recommendations": recommendations})
+    applications = [a for a in borrower_applications(user=request.user) if a.is_open]
+    return render(
+        request,
+        "portal/dashboard.html",
+        {"cards": cards, "recommendations": recommendations, "applications": applications},
+    )
 
 
 @require_GET
