@@ -171,7 +171,7 @@ def test_approving_an_offer_while_the_borrower_withdraws_never_deadlocks(
         first_locks_taken.wait()  # withdraw holds the application
         return application
 
-    monkeypatch.setattr(services, "_locked", locked)
+    monkeypatch.setattr(services.common, "_locked", locked)
     outcomes: dict[str, str] = {}
 
     def run(name: str, call: Callable[[], object]) -> None:
