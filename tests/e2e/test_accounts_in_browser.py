@@ -5,6 +5,7 @@ import re
 import pyotp
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, enrol_totp, make_user
 from tests.e2e.conftest import ARTIFACTS
@@ -65,7 +66,8 @@ def test_staff_must_pass_a_totp_code_before_the_admin(page) -> None:  # type: ig
 
     page.get_by_label("代码").fill("000000")
     page.get_by_role("button", name="登录").click()
-    assert page.get_by_text("验证码不正确").is_visible()
+    # Waits for the answer to the click (is_visible() alone looked before the page had come back).
+    expect(page.get_by_text("验证码不正确")).to_be_visible()
 
     page.get_by_label("代码").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="登录").click()
