@@ -162,7 +162,8 @@ class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Application]):
     def age_days(self, obj: Application) -> str:
         if obj.submitted_at is None:
             return "—"
-        return str((business_date_today() - timezone.localdate(obj.submitted_at)).days)
+        # Never below 0 (a demo can pin the business date before the day it was really sent).
+        return str(max(0, (business_date_today() - timezone.localdate(obj.submitted_at)).days))
 
     @admin.display(description=gettext_lazy("past service level"))
     def service_level(self, obj: Application) -> str:

@@ -113,7 +113,10 @@ def test_demo_applies_is_asked_for_information_and_accepts_a_24_month_extension(
     # A reviewer asks for information in the admin.
     reviewer = new_page(browser, live_server)
     log_in(reviewer, "reviewer@anxin.example", staff=True)
+    reviewer.set_viewport_size({"width": 1280, "height": 900})
     reviewer.goto(f"/admin/hardship/application/{application.pk}/review/")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    reviewer.screenshot(path=str(Path(SHOTS) / "staff-review-1280.png"), full_page=True)
     reviewer.locator("textarea[name='request_information-message']").fill("请上传离职证明或最近的工资流水。")
     with reviewer.expect_navigation():
         reviewer.locator("button[name=action][value=request_information]").click()
