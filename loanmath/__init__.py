@@ -115,6 +115,7 @@ from loanmath.restructure import (
     OptionTerms,
     RestructurePlan,
     RestructurePosition,
+    monthly_payment_of,
     restructure_options,
     restructure_plan,
 )
@@ -224,6 +225,7 @@ __all__ = [
     "milestones_crossed",
     "monthly_due_dates",
     "monthly_interest",
+    "monthly_payment_of",
     "overdue_bucket",
     "payoff_amount",
     "penalty_interest",

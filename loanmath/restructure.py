@@ -68,6 +68,7 @@ from loanmath.restructure_types import (
     OptionTerms,
     RestructurePlan,
     RestructurePosition,
+    monthly_payment_of,
     spread,
 )
 from loanmath.schedule import (
@@ -87,6 +88,7 @@ __all__ = [
     "OptionTerms",
     "RestructurePlan",
     "RestructurePosition",
+    "monthly_payment_of",
     "restructure_options",
     "restructure_plan",
     "spread",

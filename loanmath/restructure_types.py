@@ -6,6 +6,7 @@ restructuring starts from it (:class:`RestructurePosition`), and what an option 
 amount into equal parts to the fen.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
@@ -199,11 +200,8 @@ class RestructurePlan:
 
     @property
     def monthly_payment(self) -> Decimal:
-        """The new schedule's monthly payment, what the budget must carry: the largest payment but the
-        last's (the last absorbs the rounding of the others, as in :mod:`loanmath.schedule`, so it can be a
-        few fen more); the only payment when there is one."""
-        payments = [i.payment for i in self.instalments]
-        return max(payments[:-1] or payments, default=ZERO)
+        """The new schedule's monthly payment, what the budget must carry (:func:`monthly_payment_of`)."""
+        return monthly_payment_of([i.payment for i in self.instalments])
 
     @property
     def holiday_payment(self) -> Decimal | None:
@@ -227,6 +225,13 @@ class RestructurePlan:
     @property
     def principal(self) -> Decimal:
         return sum((i.principal for i in self.instalments), ZERO)
+
+
+def monthly_payment_of(payments: Sequence[Decimal]) -> Decimal:
+    """The monthly payment of a schedule's payments in date order: the largest but the last's (the last
+    absorbs the rounding of the others, as in :mod:`loanmath.schedule`, so it can be a few fen more); the
+    only payment when there is one; zero for none."""
+    return max(list(payments[:-1]) or list(payments), default=ZERO)
 
 
 def spread(amount: Decimal, parts: int) -> tuple[Decimal, ...]:

@@ -239,9 +239,7 @@ def borrower_loan_detail(*, loan: LoanBundle, today: date, pay_on: date | None =
                 and figures.card.next_due_date <= today + timedelta(days=3)
             )
         ),
-        charges_paused_through=info.loan.charges_paused_through
-        if info.loan.charges_paused_through is not None and info.loan.charges_paused_through >= today
-        else None,
+        charges_paused_through=figures.card.charges_paused_through,
         ledger=tuple(
             LedgerRow(
                 business_date=e.business_date,

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 import loanmath
-from borrowers.models import Instalment, LedgerEntry, Loan, LoanBucketSpell
+from borrowers.models import Instalment, LedgerEntry, Loan, LoanBucketSpell, Payment
 
 # What is written back with the entries: the caches, the penalty period under way, the interest of the
 # periods not yet begun (worked out again after an early repayment) and the loan's paid-off status.
@@ -66,28 +66,54 @@ def charge_post(
     in the database; because the loan is locked and only days after `closed_through` are charged, a key
     can only exist already if the caches disagree with the ledger, and then the insert fails and the
     whole transaction is undone rather than count a charge twice."""
-    if not (interest or fees or penalty):
+    if not entry_add(book, inst, kind, day, basis=basis, interest=interest, fees=fees, penalty=penalty):
         return 0
+    inst.interest_billed += interest
+    inst.fees_charged += fees
+    inst.penalty_charged += penalty
+    return 1
+
+
+def entry_add(
+    book: LoanBook,
+    inst: Instalment,
+    kind: str,
+    day: date,
+    *,
+    principal: Decimal = loanmath.ZERO,
+    interest: Decimal = loanmath.ZERO,
+    fees: Decimal = loanmath.ZERO,
+    penalty: Decimal = loanmath.ZERO,
+    payment: Payment | None = None,
+    basis: dict[str, str | int] | None = None,
+    note: str = "",
+) -> bool:
+    """Add one entry (amounts signed from the borrower's side) and move the loan's balances by it; the
+    caller moves the instalment's own totals, which differ by kind (charged, paid, moved). Nothing for an
+    all-zero entry; returns whether one was added. Written by `loan_book_save`."""
+    if not (principal or interest or fees or penalty):
+        return False
     book.entries.append(
         LedgerEntry(
             loan=book.loan,
             instalment=inst,
             kind=kind,
             business_date=day,
+            payment=payment,
             basis=basis or {},
+            note=note,
+            principal=principal,
             interest=interest,
             fees=fees,
             penalty=penalty,
         )
     )
     loan = book.loan
-    inst.interest_billed += interest
+    loan.principal_balance += principal
     loan.interest_balance += interest
-    inst.fees_charged += fees
     loan.fee_balance += fees
-    inst.penalty_charged += penalty
     loan.penalty_balance += penalty
-    return 1
+    return True
 
 
 def loan_classify(book: LoanBook, day: date) -> None:

@@ -13,7 +13,14 @@ from accounts.models import User
 from borrowers.models import Instalment, LedgerEntry, Loan, Payment
 from borrowers.positions import loan_position, open_items, policy_for_loanmath
 from borrowers.services.close_of_business import loan_close_through
-from borrowers.services.ledger import LoanBook, charge_post, loan_book_save, loan_classify, loan_lock
+from borrowers.services.ledger import (
+    LoanBook,
+    charge_post,
+    entry_add,
+    loan_book_save,
+    loan_classify,
+    loan_lock,
+)
 from core.business_date import business_date_today
 from core.exceptions import ApplicationError
 from core.services import audit_record
@@ -280,27 +287,18 @@ def _payment_line(
     fees: Decimal = ZERO,
     penalty: Decimal = ZERO,
 ) -> None:
-    if not (principal or interest or fees or penalty):
-        return
-    loan = book.loan
-    book.entries.append(
-        LedgerEntry(
-            loan=loan,
-            instalment=inst,
-            kind=LedgerEntry.Kind.PAYMENT,
-            business_date=payment.paid_on,
-            payment=payment,
-            principal=-principal,
-            interest=-interest,
-            fees=-fees,
-            penalty=-penalty,
-        )
+    entry_add(
+        book,
+        inst,
+        LedgerEntry.Kind.PAYMENT,
+        payment.paid_on,
+        payment=payment,
+        principal=-principal,
+        interest=-interest,
+        fees=-fees,
+        penalty=-penalty,
     )
     inst.principal_paid += principal
     inst.interest_paid += interest
     inst.fees_paid += fees
     inst.penalty_paid += penalty
-    loan.principal_balance -= principal
-    loan.interest_balance -= interest
-    loan.fee_balance -= fees
-    loan.penalty_balance -= penalty

@@ -18,7 +18,6 @@ One restructuring per application (`Restructure.source` is unique), so a second 
 """
 
 from datetime import date
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -28,7 +27,7 @@ from accounts.models import User
 from borrowers.models import Instalment, LedgerEntry, Loan, Restructure
 from borrowers.positions import restructure_position
 from borrowers.services.close_of_business import loan_close_through
-from borrowers.services.ledger import LoanBook, loan_book_save, loan_classify, loan_lock
+from borrowers.services.ledger import entry_add, loan_book_save, loan_classify, loan_lock
 from core.business_date import business_date_today
 from core.exceptions import ApplicationError
 from core.services import audit_record
@@ -59,40 +58,6 @@ def _schedule_row(inst: Instalment) -> dict[str, str | int]:
         "due_date": inst.due_date.isoformat(),
         **{name: str(getattr(inst, name)) for name in ("principal", "interest", *Instalment.LEDGER_TOTALS)},
     }
-
-
-def _entry(
-    book: LoanBook,
-    inst: Instalment,
-    kind: str,
-    day: date,
-    note: str,
-    *,
-    principal: Decimal = ZERO,
-    interest: Decimal = ZERO,
-    fees: Decimal = ZERO,
-    penalty: Decimal = ZERO,
-) -> None:
-    if not (principal or interest or fees or penalty):
-        return
-    book.entries.append(
-        LedgerEntry(
-            loan=book.loan,
-            instalment=inst,
-            kind=kind,
-            business_date=day,
-            principal=principal,
-            interest=interest,
-            fees=fees,
-            penalty=penalty,
-            note=note,
-        )
-    )
-    loan = book.loan
-    loan.principal_balance += principal
-    loan.interest_balance += interest
-    loan.fee_balance += fees
-    loan.penalty_balance += penalty
 
 
 def loan_restructure_plan(*, loan_id: int, terms: loanmath.OptionTerms) -> loanmath.RestructurePlan:
@@ -164,17 +129,17 @@ def loan_restructure(
         for inst in old:
             if waive:
                 fees, penalty = inst.fees_unpaid, inst.penalty_unpaid
-                _entry(book, inst, LedgerEntry.Kind.WAIVER, day, note, fees=-fees, penalty=-penalty)
+                entry_add(book, inst, LedgerEntry.Kind.WAIVER, day, note=note, fees=-fees, penalty=-penalty)
                 inst.fees_charged -= fees
                 inst.penalty_charged -= penalty
             principal, interest = inst.principal_unpaid, inst.interest_unpaid
             fees, penalty = inst.fees_unpaid, inst.penalty_unpaid
-            _entry(
+            entry_add(
                 book,
                 inst,
                 LedgerEntry.Kind.RESTRUCTURE,
                 day,
-                note,
+                note=note,
                 principal=-principal,
                 interest=-interest,
                 fees=-fees,
@@ -209,12 +174,12 @@ def loan_restructure(
             ]
         )
         for inst, line in zip(new, plan.instalments, strict=True):
-            _entry(
+            entry_add(
                 book,
                 inst,
                 LedgerEntry.Kind.RESTRUCTURE,
                 day,
-                note,
+                note=note,
                 principal=line.principal,
                 interest=line.interest_carried,
                 fees=line.fees,

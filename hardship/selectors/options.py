@@ -232,10 +232,8 @@ def option_view(
 
 
 def _combined_monthly(plans: Sequence[loanmath.RestructurePlan]) -> Decimal:
-    """The largest payment of any one month, every loan's instalments of that month together, but the last
-    month's (which absorbs the rounding, as each plan's monthly_payment says)."""
-    payments = [line.payment for line in _combined_schedule(plans)]
-    return max(payments[:-1] or payments, default=ZERO)
+    """The monthly payment of every loan's instalments of each month together (loanmath's rule)."""
+    return loanmath.monthly_payment_of([line.payment for line in _combined_schedule(plans)])
 
 
 def application_options(

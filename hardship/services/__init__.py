@@ -14,12 +14,13 @@ from hardship.services.common import (
     MESSAGE_MAX_LENGTH,
     Status,
     add_working_days,
+    amount_given_up,
     application_transition,
     hardship_policy,
     offer_plans,
 )
 from hardship.services.common import _locked as _locked
-from hardship.services.decisions import amount_given_up, applications_expire, offer_accept
+from hardship.services.decisions import applications_expire, offer_accept
 from hardship.services.staff import (
     application_reject,
     information_request,

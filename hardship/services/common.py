@@ -6,7 +6,9 @@ The other modules call `common._locked(...)` (looked up here at call time, never
 name), so a test can hold a thread just after it has taken its first lock by patching this one name."""
 
 import secrets
+from collections.abc import Sequence
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -20,6 +22,7 @@ from core.services import audit_record
 from hardship import notices
 from hardship.models import Application, ApplicationEvent, HardshipPolicy, Offer
 from hardship.rules import APPROVE_PERMISSION, REVIEW_PERMISSION, TRANSITIONS, Actor
+from loanmath import ZERO
 
 Status = Application.Status
 MESSAGE_MAX_LENGTH = 2000
@@ -162,3 +165,9 @@ def offer_plans(*, application: Application, terms: loanmath.OptionTerms) -> lis
     if not plans:
         raise ApplicationError(_("None of the application's loans has anything left to restructure."))
     return plans
+
+
+def amount_given_up(plans: Sequence[loanmath.RestructurePlan]) -> Decimal:
+    """What the plans give up together (interest, fees, penalty): what the second-approval threshold is
+    held against."""
+    return sum((plan.given_up for plan in plans), ZERO)

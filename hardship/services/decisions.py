@@ -1,9 +1,7 @@
 """How an application ends without staff: the borrower accepts the open offer (restructuring each loan
 in the same transaction), or the nightly job expires what waited too long."""
 
-from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,11 +22,11 @@ from hardship.services.common import (
     _live_offers_withdraw,
     _loan_ids,
     _own,
+    amount_given_up,
     application_transition,
     hardship_policy,
     offer_plans,
 )
-from loanmath import ZERO
 
 Status = Application.Status
 
@@ -115,7 +113,3 @@ def applications_expire(*, today: date | None = None) -> int:
             _end_breathing_space(application, on=today)
             expired += 1
     return expired
-
-
-def amount_given_up(plans: Sequence[loanmath.RestructurePlan]) -> Decimal:
-    return sum((plan.given_up for plan in plans), ZERO)

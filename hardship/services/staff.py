@@ -24,11 +24,11 @@ from hardship.services.common import (
     _locked_for_offer,
     _not_their_own,
     _require_staff,
+    amount_given_up,
     application_transition,
     hardship_policy,
     offer_plans,
 )
-from loanmath import ZERO
 
 
 def review_start(*, application_id: int, staff: User) -> Application:
@@ -74,7 +74,7 @@ def offer_make(*, application_id: int, staff: User, terms: loanmath.OptionTerms,
         if application.offers.filter(status=Offer.Status.AWAITING_APPROVAL).exists():
             raise ApplicationError(_("An offer is already waiting for a second approval."))
         plans = offer_plans(application=application, terms=terms)
-        given_up = sum((plan.given_up for plan in plans), ZERO)
+        given_up = amount_given_up(plans)
         needs_second = given_up > hardship_policy().second_approval_threshold
         offer = Offer.objects.create(
             application=application,

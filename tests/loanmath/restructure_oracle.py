@@ -211,6 +211,8 @@ def expected_plan(
             for n in range(months)
         ]
         after = annuity_rows(plus_months(first_due, months), months_left, rate)
+        for n, row in enumerate(after):  # counted from the first due date, never from a clamped one
+            row.due_date = plus_months(first_due, months + n)
         if not interest_during_holiday:
             deferred = interest * months
             for row, part in zip(after, spread_parts(deferred, len(after)), strict=True):
