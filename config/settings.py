@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "repayment",
     "education",
     "hardship",
+    "reminders",
     "portal",
     "privacy",
     "demo",

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin import ReadOnlyAdminMixin
-from notifications.models import OutboundEmail
+from notifications.models import ConsentRecord, OutboundEmail
 
 # What the admin shows of a mail that carries a sign-in secret: who (masked), what kind, and how delivery
 # went. Not its subject or body, and not the transport's error text, which could quote the message.
@@ -58,3 +58,15 @@ class OutboundEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[OutboundEmail]):
     @admin.display(description=gettext_lazy("subject"), ordering="subject")
     def subject_shown(self, obj: OutboundEmail) -> str:
         return _("(hidden)") if obj.carries_secret else obj.subject
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[ConsentRecord]):
+    """Who agreed to offers and news, and when they changed their mind: read-only, it is the proof."""
+
+    list_display = ("user", "purpose", "granted", "recorded_at", "source")
+    list_filter = ("purpose", "granted", "source")
+    search_fields = ("=user__email",)
+    list_select_related = ("user",)
+    fields = ("user", "purpose", "granted", "recorded_at", "source", "ip_address")
+    readonly_fields = fields

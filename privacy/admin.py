@@ -23,7 +23,7 @@ from core.admin import AuditedModelAdmin, ReadOnlyAdminMixin
 from core.admin_service import ObjectActionAdminMixin
 from privacy import services
 from privacy.forms import HandleForm
-from privacy.models import ConsentRecord, PrivacyRequest, RetentionHold
+from privacy.models import PrivacyRequest, RetentionHold
 
 CARRY_OUT = "carry_out"
 REFUSE = "refuse"
@@ -121,16 +121,6 @@ class PrivacyRequestAdmin(
 
     def object_action_context(self, obj: PrivacyRequest) -> dict[str, Any]:
         return {"privacy_request": obj, "deadline": self.deadline_shown(obj)}
-
-
-@admin.register(ConsentRecord)
-class ConsentRecordAdmin(ReadOnlyAdmin):
-    list_display = ("user", "purpose", "granted", "recorded_at", "source")
-    list_filter = ("purpose", "granted", "source")
-    search_fields = ("=user__email",)
-    list_select_related = ("user",)
-    fields = ("user", "purpose", "granted", "recorded_at", "source", "ip_address")
-    readonly_fields = fields
 
 
 @admin.register(RetentionHold)

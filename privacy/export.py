@@ -25,12 +25,13 @@ from accounts.models import User
 from borrowers import personal_data as loan_data
 from budget import personal_data as budget_data
 from core import csv_safe
-from core.personal_data import Table, audit_table, values_table
+from core.personal_data import Table, audit_table, table, values_table
 from education import personal_data as learning_data
 from hardship import personal_data as hardship_data
 from notifications import personal_data as mail_data
+from notifications.selectors import consent_export_rows
 from portal import personal_data as message_data
-from privacy.models import ConsentRecord, PrivacyRequest, RetentionHold
+from privacy.models import PrivacyRequest, RetentionHold
 
 # The tables of the file, in this order (a table an app adds later comes after them).
 TABLE_ORDER = (
@@ -77,10 +78,10 @@ def csv_cell(value: Any) -> str:
 
 def _privacy_tables(user: User) -> tuple[Table, ...]:
     return (
-        values_table(
+        table(
             "consent_history",
-            ConsentRecord.objects.filter(user=user).order_by("recorded_at", "id"),
             ("purpose", "granted", "recorded_at", "source", "ip_address"),
+            consent_export_rows(user=user),
         ),
         values_table(
             "privacy_requests",

@@ -1,8 +1,9 @@
 """What a borrower asked of us about their personal data, what they consented to, and what we must keep.
 
 A PrivacyRequest is one request under PIPL arts. 44–47 (a copy, a correction, a deletion), with the
-deadline it must be answered by. A ConsentRecord is one yes or no to a purpose: the history is kept, the
-latest row is the current answer, and no row is ever changed or deleted (it is the proof). A RetentionHold
+deadline it must be answered by. Consent records moved to notifications (notifications.models.consent),
+which must refuse a marketing message to someone who has not agreed; this app still records the answers
+through notifications.services. A RetentionHold
 is what a carried-out deletion had to keep (the borrower profile, loans and ledger, which the law makes us
 keep for a time), and when that time ends.
 """
@@ -13,7 +14,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.append_only import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 from core.text import phone_masked
 
 
@@ -92,48 +92,6 @@ class PrivacyRequest(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_open and self.deadline < timezone.now()
-
-
-class ConsentIsAppendOnlyError(AppendOnlyError):
-    """Someone tried to change or delete a consent record: the history is the proof."""
-
-
-class ConsentRecord(AppendOnlyModel):
-    """One answer to "may we use your data for this purpose": the latest row per purpose is the current
-    answer. Never changed, never deleted, also after the account is closed (proof of what was agreed)."""
-
-    class Purpose(models.TextChoices):
-        MARKETING = "marketing", _("Offers and news about our products")
-
-    class Source(models.TextChoices):
-        PRIVACY_PAGE = "privacy_page", _("Privacy page")
-        ACCOUNT_DELETION = "account_deletion", _("Account deletion")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("account"),
-        on_delete=models.PROTECT,
-        related_name="consent_records",
-    )
-    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
-    granted = models.BooleanField(_("agreed"))
-    recorded_at = models.DateTimeField(_("recorded at"))
-    source = models.CharField(_("where"), max_length=20, choices=Source.choices)
-    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-
-    objects = AppendOnlyQuerySet.as_manager()
-    append_only_error = ConsentIsAppendOnlyError
-    append_only_refused_change = "Consent records cannot be changed; record a new answer instead."
-    append_only_refused_delete = "Consent records cannot be deleted."
-
-    class Meta:
-        verbose_name = _("consent record")
-        verbose_name_plural = _("consent records")
-        ordering = ["-recorded_at", "-id"]
-        indexes = [models.Index(fields=["user", "purpose", "-recorded_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.purpose} {'yes' if self.granted else 'no'}"
 
 
 class RetentionHold(models.Model):

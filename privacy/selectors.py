@@ -7,7 +7,8 @@ from django.conf import settings
 
 from accounts.models import User
 from borrowers.selectors.lookups import borrower_phone_masked
-from privacy.models import ConsentRecord, PrivacyRequest
+from notifications.selectors import consent_history
+from privacy.models import PrivacyRequest
 
 RECENT_REQUESTS = 20
 
@@ -68,11 +69,7 @@ def _request_view(row: PrivacyRequest) -> RequestView:
 def privacy_overview(*, user: User) -> PrivacyOverview:
     """Three queries: the profile (borrowers'), the consent history, the recent requests."""
     phone = borrower_phone_masked(user=user)
-    history = list(
-        ConsentRecord.objects.filter(user=user, purpose=ConsentRecord.Purpose.MARKETING).order_by(
-            "-recorded_at", "-id"
-        )
-    )
+    history = consent_history(user=user)
     requests = [
         _request_view(row)
         for row in PrivacyRequest.objects.filter(user=user).order_by("-received_at", "-id")[:RECENT_REQUESTS]
@@ -85,7 +82,7 @@ def privacy_overview(*, user: User) -> PrivacyOverview:
             ConsentView(
                 granted=record.granted,
                 recorded_at=record.recorded_at,
-                source_label=str(record.get_source_display()),
+                source_label=record.source_label,
             )
             for record in history
         ),

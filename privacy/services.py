@@ -13,6 +13,7 @@ applies, keeping the old and new values in the audit trail (they also go back to
 
 import re
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -26,8 +27,12 @@ from core.exceptions import ApplicationError
 from core.http import client_ip
 from core.services import audit_record
 from core.text import CONTROL_CHARACTERS_MESSAGE, forbidden_character
-from privacy.models import ConsentRecord, PrivacyRequest
+from notifications.services_consent import ConsentPurpose, ConsentSource, consent_record
+from privacy.models import PrivacyRequest
 from privacy.services_deletion import account_delete
+
+if TYPE_CHECKING:
+    from notifications.models import ConsentRecord
 
 Kind = PrivacyRequest.Kind
 Status = PrivacyRequest.Status
@@ -210,23 +215,19 @@ def consent_set(
     *,
     user: User,
     granted: bool,
-    purpose: str = ConsentRecord.Purpose.MARKETING,
+    purpose: str = ConsentPurpose.MARKETING,
     request: HttpRequest | None = None,
-) -> ConsentRecord | None:
+) -> "ConsentRecord | None":
     """Record the borrower's answer. The same answer twice in a row adds nothing (None)."""
-    if purpose not in ConsentRecord.Purpose.values:
-        raise ApplicationError(_("Unknown purpose."), code="bad_purpose")
-    latest = ConsentRecord.objects.filter(user=user, purpose=purpose).order_by("-recorded_at", "-id").first()
-    if latest is not None and latest.granted == granted:
-        return None
-    record = ConsentRecord.objects.create(
+    record = consent_record(
         user=user,
         purpose=purpose,
         granted=granted,
-        recorded_at=timezone.now(),
-        source=ConsentRecord.Source.PRIVACY_PAGE,
+        source=ConsentSource.PRIVACY_PAGE,
         ip_address=client_ip(request) if request is not None else None,
     )
+    if record is None:
+        return None
     audit_record(
         action="privacy.consent_given" if granted else "privacy.consent_withdrawn",
         actor=user,

@@ -36,8 +36,9 @@ from core.services import audit_record
 from education import personal_data as learning_data
 from hardship import personal_data as hardship_data
 from notifications import personal_data as mail_data
+from notifications.services_consent import ConsentPurpose, ConsentSource, consent_record
 from portal import personal_data as message_data
-from privacy.models import ConsentRecord, PrivacyRequest, RetentionHold
+from privacy.models import PrivacyRequest, RetentionHold
 
 if TYPE_CHECKING:
     from borrowers.models import BorrowerProfile
@@ -98,14 +99,9 @@ def account_delete(*, user: User, privacy_request: PrivacyRequest, staff: User |
     }
     account_data.account_close(user=user, email=deleted_email(user.pk))
 
-    latest = ConsentRecord.objects.filter(user=user).order_by("-recorded_at", "-id").first()
-    if latest is not None and latest.granted:
-        ConsentRecord.objects.create(
-            user=user,
-            purpose=latest.purpose,
-            granted=False,
-            recorded_at=now,
-            source=ConsentRecord.Source.ACCOUNT_DELETION,
+    for purpose in ConsentPurpose.values:
+        consent_record(
+            user=user, purpose=purpose, granted=False, source=ConsentSource.ACCOUNT_DELETION, at=now
         )
 
     profile = loan_data.profile_to_hold(user=user)

@@ -18,9 +18,10 @@ from borrowers.models import BorrowerProfile, Instalment, LedgerEntry, Loan, Pay
 from budget.models import Budget
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
+from notifications.models import ConsentRecord
 from portal.services import support_message_send
 from privacy import services, tasks
-from privacy.models import ConsentRecord, PrivacyRequest, RetentionHold
+from privacy.models import PrivacyRequest, RetentionHold
 from privacy.services_deletion import ANONYMISED_NAME, deleted_email
 from tests.borrowers.factories import run_command
 from tests.conftest import PASSWORD, enrol_totp

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from borrowers.models import BorrowerProfile
 from core.models import AuditEvent
+from notifications.models import ConsentIsAppendOnlyError, ConsentRecord
 from privacy import services
-from privacy.models import ConsentIsAppendOnlyError, ConsentRecord, PrivacyRequest
+from privacy.models import PrivacyRequest
 from tests.privacy.conftest import borrower_with_loans, support_agent
 
 pytestmark = pytest.mark.django_db
