@@ -6,6 +6,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic.base import RedirectView
 
+from portal.views_message_settings import message_settings
+
 admin.site.site_header = _("Anxin staff")
 admin.site.site_title = _("Anxin staff")
 admin.site.index_title = _("Back office")
@@ -26,5 +28,10 @@ urlpatterns = [
     path("learn/", include("education.urls")),
     path("privacy/", include("privacy.urls")),
     path("help/apply/", include("hardship.urls")),
+    # The message settings page puts notifications and borrowers together, so portal draws it.
+    path("notifications/settings/", message_settings, name="message_settings"),
+    path("notifications/", include("notifications.urls")),
+    # The SMS provider's signed delivery reports (notifications.views_receipts).
+    path("notifications/sms/", include("notifications.urls_receipts")),
     path("", include("portal.urls")),
 ]

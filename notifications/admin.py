@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin import ReadOnlyAdminMixin
-from notifications.models import ConsentRecord, OutboundEmail
+from notifications.models import ConsentRecord, Message, OutboundEmail, ProviderReceipt
 
 # What the admin shows of a mail that carries a sign-in secret: who (masked), what kind, and how delivery
 # went. Not its subject or body, and not the transport's error text, which could quote the message.
@@ -69,4 +69,73 @@ class ConsentRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[ConsentRecord]):
     search_fields = ("=user__email",)
     list_select_related = ("user",)
     fields = ("user", "purpose", "granted", "recorded_at", "source", "ip_address")
+    readonly_fields = fields
+
+
+MESSAGE_FIELDS = (
+    "user",
+    "channel",
+    "purpose",
+    "template",
+    "topic",
+    "language",
+    "to",
+    "subject",
+    "body",
+    "link",
+    "time_zone",
+    "status",
+    "status_reason",
+    "send_after",
+    "priority",
+    "attempts",
+    "last_error",
+    "provider",
+    "provider_message_id",
+    "idempotency_key",
+    "created_at",
+    "queued_at",
+    "attempted_at",
+    "sent_at",
+    "delivered_at",
+    "read_at",
+)
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Message]):
+    """Every message to a borrower on every channel, and what became of it: read-only, the log is the
+    record of who was contacted when (and why not, when the contact rules held one back). A message's
+    text is shown: no sign-in secret ever goes through a message (those are account mail, above)."""
+
+    list_display = (
+        "created_at",
+        "user",
+        "channel",
+        "purpose",
+        "template",
+        "topic",
+        "status",
+        "status_reason",
+        "attempts",
+        "send_after",
+        "sent_at",
+    )
+    list_filter = ("status", "channel", "purpose", "status_reason")
+    search_fields = ("=user__email", "=topic", "=idempotency_key", "=provider_message_id", "template")
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"
+    fields = MESSAGE_FIELDS
+    readonly_fields = MESSAGE_FIELDS
+
+
+@admin.register(ProviderReceipt)
+class ProviderReceiptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[ProviderReceipt]):
+    """The SMS provider's delivery reports, each stored once however often it was repeated."""
+
+    list_display = ("received_at", "provider", "receipt_id", "provider_message_id", "status")
+    list_filter = ("provider", "status")
+    search_fields = ("=receipt_id", "=provider_message_id")
+    date_hierarchy = "received_at"
+    fields = ("provider", "receipt_id", "provider_message_id", "status", "received_at", "payload")
     readonly_fields = fields

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
 NAVIGATION = (
@@ -16,6 +17,9 @@ NAVIGATION = (
     ("repayment:plan", _("Plan")),
     ("portal:help", _("Get help")),
 )
+# The link to the notification centre, last in the main navigation for someone signed in (with the
+# unread badge).
+INBOX = "notifications:centre"
 
 
 @dataclass(frozen=True)
@@ -34,3 +38,10 @@ def navigation_for(path: str) -> list[NavItem]:
         current = path in (url, reverse("portal:dashboard")) if url == "/" else path.startswith(url)
         items.append(NavItem(url=url, label=label, current=current))
     return items
+
+
+def inbox_for(path: str) -> NavItem:
+    """The header's link to the notification centre; current on the centre and the message settings."""
+    url = reverse(INBOX)
+    label = pgettext_lazy("notification centre", "Messages")
+    return NavItem(url=url, label=label, current=path.startswith(url))

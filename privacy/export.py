@@ -60,6 +60,8 @@ TABLE_ORDER = (
     "support_messages",
     "loan_link_attempts",
     "mails",
+    "messages",
+    "message_settings",
     "consent_history",
     "privacy_requests",
     "retention_holds",
@@ -113,6 +115,7 @@ def borrower_data(*, user: User) -> tuple[Table, ...]:
         *hardship_data.export_tables(user=user),
         *message_data.export_tables(user=user),
         *mail_data.export_tables(user=user),
+        *mail_data.message_tables(user=user),
         *_privacy_tables(user),
         audit_table(user=user, objects={loan_data.PROFILE_TYPE: profile_ids}),
     )

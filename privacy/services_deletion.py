@@ -83,6 +83,7 @@ def account_delete(*, user: User, privacy_request: PrivacyRequest, staff: User |
         **loan_data.erase(user=user),
         **message_data.erase(user=user),
         **mail_data.erase(email=email),
+        **mail_data.messages_erase(user=user),
         # Other requests still open die with the account, and what they held with them (a correction
         # would otherwise still offer to write its phone number onto the retained profile).
         "other_requests_closed": PrivacyRequest.objects.filter(

@@ -74,6 +74,9 @@ class Message(models.Model):
     idempotency_key = models.CharField(_("idempotency key"), max_length=120, unique=True, default=_key)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    # When the last attempt to send it began: a message still `sending` long after (its worker died
+    # mid-send) is handed over again, with the same idempotency key.
+    attempted_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -86,6 +89,10 @@ class Message(models.Model):
             models.Index(fields=["status", "send_after"]),
             models.Index(fields=["user", "channel", "read_at"]),
             models.Index(fields=["user", "sent_at"]),
+            # The daily cap counts a borrower's messages by the time they were queued.
+            models.Index(fields=["user", "queued_at"]),
+            # A delivery receipt finds its message by the provider's id.
+            models.Index(fields=["provider", "provider_message_id"]),
         ]
         constraints = [
             models.CheckConstraint(

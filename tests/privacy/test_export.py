@@ -52,6 +52,8 @@ TABLES = {
     "support_messages",
     "loan_link_attempts",
     "mails",
+    "messages",
+    "message_settings",
     "consent_history",
     "privacy_requests",
     "retention_holds",

@@ -1,4 +1,4 @@
-"""Delivering one queued mail: the write the worker makes (notifications.tasks runs it).
+"""Delivering one queued account mail (the outbox): the write the worker makes (notifications.tasks runs it).
 
 Apart from notifications.services so that the task module can import it: the service that queues a mail
 imports the tasks, and the tasks import this module, so no two modules import each other.
