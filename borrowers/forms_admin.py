@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.identity import national_id_birth_date, national_id_normalize, national_id_problem
-from borrowers.models import BorrowerProfile, ImportJob, Loan, LoanProduct
+from borrowers.models import BorrowerProfile, ImportJob, Loan, LoanProduct, OverduePolicy
 from core.business_date import business_date_today
 from core.forms import MoneyField
 from loanmath import CENT
@@ -154,3 +154,46 @@ class ImportUploadForm(forms.Form):
         if (upload.size or 0) > IMPORT_MAX_BYTES:
             raise ValidationError(_("The file is larger than %(max)d MB.") % {"max": IMPORT_MAX_MB})
         return upload
+
+
+class KeptWhenBlankField(forms.IntegerField):
+    """A whole number a form may leave out: blank keeps the value the record has (and is no change)."""
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        if data in self.empty_values:
+            return False
+        return super().has_changed(initial, data)
+
+
+class OverduePolicyAdminForm(forms.ModelForm[OverduePolicy]):
+    """The overdue policy's change form. How long a promise to pay may wait is a later setting: a form
+    sent without it (an older page, a script) keeps the policy's value rather than fail."""
+
+    promise_max_days = KeptWhenBlankField(
+        label=_("promise to pay: longest wait (days)"),
+        required=False,
+        min_value=1,
+        max_value=60,
+        help_text=_("A borrower may promise to pay an overdue loan by a date at most this many days ahead."),
+    )
+
+    class Meta:
+        model = OverduePolicy
+        fields = (
+            "name",
+            "grace_days",
+            "late_fee_flat",
+            "late_fee_rate",
+            "penalty_rate",
+            "penalty_basis",
+            "penalty_markup",
+            "day_count",
+            "promise_max_days",
+            "annual_cost_cap",
+        )
+
+    def clean_promise_max_days(self) -> int:
+        value: int | None = self.cleaned_data.get("promise_max_days")
+        if value is None:
+            return int(self.instance.promise_max_days or 14)
+        return value

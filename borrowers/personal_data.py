@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING
 from django.db.models import Max, Q
 from django.http import HttpRequest
 
-from borrowers.models import BorrowerProfile, Instalment, LedgerEntry, LinkAttempt, Loan, Payment
+from borrowers.models import (
+    BorrowerProfile,
+    Instalment,
+    LedgerEntry,
+    LinkAttempt,
+    Loan,
+    Payment,
+    PromiseToPay,
+)
 from core.personal_data import Table, values_table
 from core.services import audit_record
 
@@ -98,6 +106,21 @@ def export_tables(*, user: "User") -> tuple[Table, ...]:
             "ledger_entries",
             LedgerEntry.objects.filter(theirs).order_by("loan__reference", "business_date", "id"),
             LEDGER_COLUMNS,
+        ),
+        values_table(
+            "promises_to_pay",
+            PromiseToPay.objects.filter(theirs).order_by("made_at", "id"),
+            (
+                "loan__reference",
+                "amount",
+                "pay_by",
+                "made_on",
+                "made_at",
+                "source",
+                "status",
+                "closed_on",
+                "paid_towards",
+            ),
         ),
         values_table(
             "loan_link_attempts",

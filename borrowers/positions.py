@@ -140,3 +140,19 @@ def restructure_position(
     return loanmath.RestructurePosition(
         on=as_of, annual_rate=loan.annual_rate, instalments=open_items(instalments, as_of=as_of)
     )
+
+
+def current_period_start(
+    *, disbursed_on: date, first_due: date, schedule: Iterable[tuple[date, date | None]]
+) -> date:
+    """The day the period ending on ``first_due`` began: the latest due date before it of an instalment
+    that fell due on the schedule in force on its day (one still in force, or one a restructuring replaced
+    on or after its due date), else the day the loan was paid out. ``schedule`` gives each instalment's
+    due date and, for one replaced, the business date of the restructuring that replaced it (a due date
+    of the old schedule that was replaced before it came is not a period's end)."""
+    starts = [
+        due
+        for due, replaced_on in schedule
+        if due < first_due and (replaced_on is None or due <= replaced_on)
+    ]
+    return max(starts, default=disbursed_on)

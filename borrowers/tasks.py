@@ -6,7 +6,8 @@ job run in the background calls `import_run_queue` after creating it.
 
 from datetime import date
 
-from celery import shared_task
+from celery import current_app, shared_task
+from django.conf import settings
 from django.db import transaction
 
 from borrowers import imports, services
@@ -37,14 +38,33 @@ def close_of_business(business_date: str | None = None) -> int:
     through = date.fromisoformat(business_date) if business_date else business_date_today()
     day = services.close_next_date(through)
     if day is None:
+        # Every date through `through` is closed (the last chunk of its run sent us here): what follows
+        # the close runs now.
+        close_then_send(through)
         return 0
     planned = services.close_run_plan(business_date=day)
     if not planned.chunk_ids:
         # Nothing to close that day (or all done): go straight on to the next date.
-        return close_of_business(through.isoformat()) if day < through else 0
+        if day < through:
+            return close_of_business(through.isoformat())
+        close_then_send(through)
+        return 0
     for chunk_id in planned.chunk_ids:
         close_of_business_chunk.delay(chunk_id, through.isoformat())
     return len(planned.chunk_ids)
+
+
+def close_then_send(business_date: date) -> None:
+    """Send each task named in settings.CLOSE_OF_BUSINESS_THEN (the day's reminders, the call list) with
+    the business date just closed. By name, so this app imports none above it; each of them is
+    idempotent, so a close run again sends them again harmlessly. In a process that has not loaded every
+    app's tasks (tasks run inline, without a worker), they are loaded first, so a name is never sent to a
+    broker that is not there."""
+    names = list(getattr(settings, "CLOSE_OF_BUSINESS_THEN", []))
+    if any(name not in current_app.tasks for name in names):
+        current_app.loader.import_default_modules()
+    for name in names:
+        current_app.signature(name, args=[business_date.isoformat()]).delay()
 
 
 @shared_task(acks_late=True)

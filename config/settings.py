@@ -208,6 +208,27 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "outbox"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Anxin <no-reply@anxin.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- SMS (notifications.sms) --------------------------------------------------------------------
+# "console" (the default: logged, and written to SMS_FILE_DIR/sms.jsonl when that is set), "http" (the
+# provider adapter below), or a dotted path to a backend class.
+SMS_BACKEND = env.str("SMS_BACKEND", default="console")
+SMS_FILE_DIR = env.str("SMS_FILE_DIR", default="")
+SMS_HTTP_URL = env.str("SMS_HTTP_URL", default="")
+SMS_HTTP_TOKEN = env.str("SMS_HTTP_TOKEN", default="")
+SMS_HTTP_SENDER = env.str("SMS_HTTP_SENDER", default="Anxin")
+SMS_HTTP_CONNECT_TIMEOUT = env.float("SMS_HTTP_CONNECT_TIMEOUT", default=3.0)
+SMS_HTTP_READ_TIMEOUT = env.float("SMS_HTTP_READ_TIMEOUT", default=10.0)
+# Tries again inside one call, only after a timeout or a lost connection (the idempotency key makes a
+# repeat safe); the pause doubles from SMS_HTTP_RETRY_WAIT seconds.
+SMS_HTTP_RETRIES = env.int("SMS_HTTP_RETRIES", default=2)
+SMS_HTTP_RETRY_WAIT = env.float("SMS_HTTP_RETRY_WAIT", default=0.2)
+# The provider's name on messages and delivery receipts.
+SMS_PROVIDER_NAME = env.str("SMS_PROVIDER_NAME", default="sms-http")
+# The delivery-receipt callback (POST /notifications/sms/receipts/) is refused unless signed with it.
+SMS_CALLBACK_SECRET = env.str("SMS_CALLBACK_SECRET", default="")
+if PRODUCTION and SMS_BACKEND == "http" and not (SMS_HTTP_URL and SMS_CALLBACK_SECRET):
+    raise ImproperlyConfigured("SMS_BACKEND=http needs SMS_HTTP_URL and SMS_CALLBACK_SECRET.")
+
 # --- accounts (django-allauth) ------------------------------------------------------------------
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
@@ -342,6 +363,10 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Sent by name, with the business date, once close of business has closed the last date it was asked to
+# (borrowers.tasks): the day's reminders, then Support's call list (reminders.tasks). By name, so the
+# close imports no app above it; each is idempotent.
+CLOSE_OF_BUSINESS_THEN = ["reminders.tasks.reminders_select", "reminders.tasks.call_list_build"]
 # One beat process runs these (README: "Running with PostgreSQL, Redis and a Celery worker").
 CELERY_BEAT_SCHEDULE = {
     # Just after midnight in the lender's time zone: charges for the new business date are posted at
@@ -358,6 +383,18 @@ CELERY_BEAT_SCHEDULE = {
     "email-send-queued": {
         "task": "notifications.tasks.email_send_queued",
         "schedule": crontab(minute="*/10"),
+    },
+    # Messages whose time has come, checked against quiet hours, the daily cap, consent and the
+    # borrower's channels, are handed to the workers (notifications.services_delivery.release).
+    "messages-release": {
+        "task": "notifications.tasks.messages_release",
+        "schedule": crontab(minute="*"),
+    },
+    # Messages queued or sending for more than 5 minutes (a broker outage, a killed worker) are handed
+    # over again; the same idempotency key goes to the provider, so nobody gets a text twice.
+    "messages-requeue-stale": {
+        "task": "notifications.tasks.messages_requeue_stale",
+        "schedule": crontab(minute="*/5"),
     },
     # Import files left behind past IMPORT_FILE_RETENTION_DAYS (borrowers.imports.retention).
     "import-files-purge": {

@@ -15,7 +15,11 @@ _IGNORED_IN_AMOUNTS = str.maketrans("", "", "¥￥ \u00a0\u3000")
 # Thousands separators (half- or full-width commas) are read only where they group thousands: "1,200" and
 # "12,345,678.90" are amounts, "12,00" or "1,2,00" are not (a borrower meaning 12 must not get 1,200).
 _COMMAS = ",，"
-_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[,，]\d{3})+(?:\.\d*)?")
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:[,，][0-9]{3})+(?:\.[0-9]*)?")
+# Full-width digits and point (a Chinese input method's) read as ASCII; every other kind of digit, an
+# exponent ("1E+5") or a digit separator ("1_135") is refused: Decimal() would take them all.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_PLAIN_AMOUNT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 # Longer than any amount the ledger holds written out with separators; refused before Decimal parses it.
 _LONGEST_AMOUNT_TEXT = 40
 
@@ -24,8 +28,9 @@ class MoneyField(forms.DecimalField):
     """An amount in yuan, to the fen, from ``min_value`` (0 unless told) to ``max_value`` (the ledger's
     ceiling unless told): the one money field of every form.
 
-    "1,200", "¥1200" and "1 200" read as 1200.00, and "35.500" as 35.50. Refused: "35.505" (no rounding
-    behind the borrower's back), "12,00" (commas only group thousands) and a lone "¥".
+    "1,200", "¥1200", "1 200" and full-width "１２００" read as 1200.00, and "35.500" as 35.50. Refused:
+    "35.505" (no rounding behind the borrower's back), "12,00" (commas only group thousands), a lone "¥",
+    other scripts' digits ("١٢٠٠"), exponents ("1E+5") and digit separators ("1_200").
     ``blank_is_zero`` makes an empty box mean 0.00 (a budget line left empty). ``max_digits`` (14: the
     ledger's columns) may be lowered by a form whose amounts are smaller, so its "too many digits"
     message names its own limit. Messages use Django's codes (``invalid``, ``min_value``,
@@ -59,7 +64,7 @@ class MoneyField(forms.DecimalField):
         typed = str(value if value is not None else "").strip()
         if not typed:
             return ZERO if self.blank_is_zero else None
-        text = typed.translate(_IGNORED_IN_AMOUNTS)
+        text = typed.translate(_IGNORED_IN_AMOUNTS).translate(_FULL_WIDTH)
         # A lone "¥" is not a blank box; and commas must group thousands.
         if not text or len(text) > _LONGEST_AMOUNT_TEXT:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
@@ -67,6 +72,8 @@ class MoneyField(forms.DecimalField):
             if not _GROUPED.fullmatch(text):
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
             text = text.replace(",", "").replace("，", "")
+        if not _PLAIN_AMOUNT.fullmatch(text):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
         try:
             amount = Decimal(text)
         except (InvalidOperation, ValueError):

@@ -30,7 +30,14 @@ REASON_ATTRIBUTE = "_audit_denied_reason"
 # Views that answer 404 exactly when the object is not the signed-in user's (or does not exist).
 # settings.AUDIT_NOT_FOUND_URL_NAMES replaces the list.
 OBJECT_URL_NAMES = frozenset(
-    {"borrowers:detail", "portal:help_message", "privacy:request", "education:preview"}
+    {
+        "borrowers:detail",
+        "borrowers:promise",
+        "borrowers:due_day",
+        "portal:help_message",
+        "privacy:request",
+        "education:preview",
+    }
 )
 
 

@@ -15,6 +15,8 @@ loan officer can check them by hand:
 * :mod:`loanmath.debts`: several debts paid from one monthly budget: which first, when each is paid off.
 * :mod:`loanmath.restructure`: a hardship application's options (term extension, payment holiday, lower
   rate, freeze, arrears plan, waiver), each as the new schedule it puts in the ledger.
+* :mod:`loanmath.due_day`: moving the monthly due day, the new schedule and the first moved period's
+  interest counted by the day.
 * :mod:`loanmath.planner`: one loan planned with extra payments; its input in :mod:`loanmath.plan_input`,
   its months in :mod:`loanmath.plan_lines`.
 """
@@ -59,6 +61,15 @@ from loanmath.debts import (
     Strategy,
     debts_compare,
     debts_plan,
+)
+from loanmath.due_day import (
+    DUE_DAY_MAX,
+    DUE_DAY_MIN,
+    DUE_DAY_NOTICE_DAYS,
+    DueDayMove,
+    due_day_first_date,
+    due_day_move_plan,
+    period_interest_by_days,
 )
 from loanmath.errors import InvalidInputError, LoanMathError, NoIrrSolutionError
 from loanmath.money import AMOUNT_MAX, BORROWER_AMOUNT_MAX, CENT, ZERO, quantize
@@ -142,6 +153,9 @@ __all__ = [
     "DEBT_MAX_ANNUAL_RATE",
     "DEBT_PLAN_MAX_MONTHS",
     "DEFAULT_ANNUAL_COST_CAP",
+    "DUE_DAY_MAX",
+    "DUE_DAY_MIN",
+    "DUE_DAY_NOTICE_DAYS",
     "PLAN_MAX_ANNUAL_RATE",
     "PLAN_MAX_MONTHLY_FEE_RATE",
     "PLAN_MAX_MONTHS",
@@ -162,6 +176,7 @@ __all__ = [
     "Debt",
     "DebtMonth",
     "DebtPlan",
+    "DueDayMove",
     "ExtraEffect",
     "FiftyThirtyTwenty",
     "FuturePrincipal",
@@ -213,6 +228,8 @@ __all__ = [
     "days_past_due",
     "debts_compare",
     "debts_plan",
+    "due_day_first_date",
+    "due_day_move_plan",
     "early_interest_allowed",
     "equal_instalment_schedule",
     "equal_principal_schedule",
@@ -230,6 +247,7 @@ __all__ = [
     "payoff_amount",
     "penalty_interest",
     "percent_of_income",
+    "period_interest_by_days",
     "periodic_irr",
     "plan_simulate",
     "project_amount_due",

@@ -117,10 +117,15 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     a page that says so, with 404."""
     if request.method == "POST":
         user_id = unsubscribe_user_id(token)
-        if (
-            user_id is not None
-            and services_centre.marketing_unsubscribe(user_id=user_id, request=request) is not None
-        ):
-            messages.success(request, _("Done: we will send you no more offers and news."))
+        outcome = (
+            services_centre.marketing_unsubscribe(user_id=user_id, request=request)
+            if user_id is not None
+            else None
+        )
+        if outcome is not None:
+            if outcome:
+                messages.success(request, _("Done: we will send you no more offers and news."))
+            else:
+                messages.info(request, _("You had already said no: we send you no offers or news."))
             return redirect("notifications:unsubscribe", token=token)
     return _unsubscribe_page(request, token)

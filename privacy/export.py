@@ -32,6 +32,7 @@ from notifications import personal_data as mail_data
 from notifications.selectors import consent_export_rows
 from portal import personal_data as message_data
 from privacy.models import PrivacyRequest, RetentionHold
+from reminders import personal_data as reminder_data
 
 # The tables of the file, in this order (a table an app adds later comes after them).
 TABLE_ORDER = (
@@ -45,6 +46,7 @@ TABLE_ORDER = (
     "instalments",
     "payments",
     "ledger_entries",
+    "promises_to_pay",
     "budget",
     "budget_lines",
     "lesson_progress",
@@ -58,6 +60,9 @@ TABLE_ORDER = (
     "hardship_events",
     "hardship_evidence",
     "support_messages",
+    "reminder_calls",
+    "reminder_call_list",
+    "reminder_contact_flags",
     "loan_link_attempts",
     "mails",
     "messages",
@@ -113,6 +118,7 @@ def borrower_data(*, user: User) -> tuple[Table, ...]:
         *budget_data.export_tables(user=user),
         *learning_data.export_tables(user=user),
         *hardship_data.export_tables(user=user),
+        *reminder_data.export_tables(user=user),
         *message_data.export_tables(user=user),
         *mail_data.export_tables(user=user),
         *mail_data.message_tables(user=user),

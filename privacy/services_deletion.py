@@ -39,6 +39,7 @@ from notifications import personal_data as mail_data
 from notifications.services_consent import ConsentPurpose, ConsentSource, consent_record
 from portal import personal_data as message_data
 from privacy.models import PrivacyRequest, RetentionHold
+from reminders import personal_data as reminder_data
 
 if TYPE_CHECKING:
     from borrowers.models import BorrowerProfile
@@ -80,6 +81,7 @@ def account_delete(*, user: User, privacy_request: PrivacyRequest, staff: User |
         **budget_data.erase(user=user),
         **learning_data.erase(user=user),
         **hardship_data.erase(user=user),
+        **reminder_data.erase(user=user),
         **loan_data.erase(user=user),
         **message_data.erase(user=user),
         **mail_data.erase(email=email),

@@ -7,6 +7,7 @@ pages are small forms that call the service and show its refusal as a form error
 directly, and every change writes an audit row (core.admin.AuditedModelAdmin).
 """
 
+import borrowers.admin.promises  # (registers the promises' admin)
 import borrowers.admin.restructures  # noqa: F401  (registers the restructurings' admin)
 from borrowers.admin import close_runs, import_jobs, ledger, loans, payments, policies, profiles
 from borrowers.admin.import_jobs import import_progress_context

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from borrowers import services
+from borrowers.forms_admin import OverduePolicyAdminForm
 from borrowers.models import LoanProduct, Milestone, OverduePolicy
 from core.admin import AuditedModelAdmin
 
@@ -18,6 +19,7 @@ class MilestoneInline(admin.TabularInline[Milestone, OverduePolicy]):
 
 @admin.register(OverduePolicy)
 class OverduePolicyAdmin(AuditedModelAdmin[OverduePolicy]):
+    form = OverduePolicyAdminForm
     list_display = (
         "name",
         "grace_days",
@@ -33,8 +35,9 @@ class OverduePolicyAdmin(AuditedModelAdmin[OverduePolicy]):
     def save_model(self, request: HttpRequest, obj: OverduePolicy, form: Any, change: bool) -> None:
         # The change form's own transaction holds the new terms, their audit row and the restart.
         super().save_model(request, obj, form, change)
-        if change and form.changed_data:
-            # New terms apply from the next day; days already charged keep the old terms.
+        if change and set(form.changed_data) - {"promise_max_days"}:
+            # New terms apply from the next day; days already charged keep the old terms. (How long a
+            # promise to pay may wait changes no charge.)
             services.penalty_periods_restart(policy_id=obj.pk)
 
 

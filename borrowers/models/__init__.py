@@ -4,9 +4,10 @@ The ledger is the truth. The balances on Loan and the paid/charged amounts on In
 for reading speed: they change only in the same transaction as the ledger entries that explain them
 (see borrowers.services), and `manage.py reconcile` proves they agree.
 
-One module per part (fields, profiles, policies, loans, ledger, intake, close); every name is imported
-here, so `from borrowers.models import Loan` is the one way to reach them, and Django finds the models
-by importing this package. The order below is the order the models were defined in before the split.
+One module per part (fields, profiles, policies, loans, ledger, intake, close, restructure, promises);
+every name is imported here, so `from borrowers.models import Loan` is the one way to reach them, and
+Django finds the models by importing this package. The order below is the order the models were
+defined in before the split.
 """
 
 # In the order the models were defined (each module imports the ones above it), not sorted.
@@ -19,6 +20,7 @@ from borrowers.models.ledger import LedgerEntry, LedgerIsAppendOnlyError
 from borrowers.models.intake import ImportJob, LinkAttempt
 from borrowers.models.close import CloseChunk, CloseRun, LoanBucketSpell
 from borrowers.models.restructure import Restructure, RestructureIsAppendOnlyError
+from borrowers.models.promises import PromiseToPay
 # isort: on
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "MoneyField",
     "OverduePolicy",
     "Payment",
+    "PromiseToPay",
     "RateField",
     "Restructure",
     "RestructureIsAppendOnlyError",

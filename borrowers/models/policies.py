@@ -68,6 +68,12 @@ class OverduePolicy(models.Model):
     day_count = models.PositiveSmallIntegerField(
         _("day count"), choices=[(360, "ACT/360"), (365, "ACT/365")], default=365
     )
+    promise_max_days = models.PositiveSmallIntegerField(
+        _("promise to pay: longest wait (days)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("A borrower may promise to pay an overdue loan by a date at most this many days ahead."),
+    )
     annual_cost_cap = RateField(
         _("yearly cap on total cost"),
         default=Decimal("0.240000"),

@@ -1,6 +1,7 @@
 """A restructuring applied to a loan: the record of what changed, kept for good.
 
-Written once by `borrowers.services.restructure.loan_restructure`, in the same transaction as the ledger
+Written once by `borrowers.services.restructure.loan_restructure` (or `borrowers.services.due_day.
+loan_due_day_move`, kind "due_day"), in the same transaction as the ledger
 entries (WAIVER and RESTRUCTURE) and the new instalments; never changed. It keeps the terms and the
 open schedule before, the plan's figures, and which application it came from (one restructuring per
 application: a double-click on "accept" applies once).
@@ -27,6 +28,8 @@ class Restructure(AppendOnlyModel):
         FREEZE = "freeze", _("Interest and penalty freeze")
         ARREARS_PLAN = "arrears_plan", _("Arrears plan")
         WAIVER = "waiver", _("Waiver of late fees and penalty interest")
+        # Not a hardship option: the borrower's own once-a-year move of the monthly due day.
+        DUE_DAY = "due_day", _("Due day moved")
 
     loan = models.ForeignKey(
         Loan, verbose_name=_("loan"), on_delete=models.PROTECT, related_name="restructures"
@@ -34,7 +37,8 @@ class Restructure(AppendOnlyModel):
     applied_on = models.DateField(_("applied on (business date)"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     terms = models.JSONField(_("terms"), default=dict)
-    # Where it came from: the hardship application's reference (one restructuring each).
+    # Where it came from: the hardship application's reference (one restructuring each), or for a due-day
+    # move "due-day:<loan id>:<business date>" (so a double-click applies once).
     source = models.CharField(_("application"), max_length=32, unique=True)
     terms_before = models.JSONField(_("loan terms before"), default=dict)
     schedule_before = models.JSONField(_("open schedule before"), default=list)

@@ -27,6 +27,19 @@ class MilestoneView:
 
 
 @dataclass(frozen=True)
+class PromiseCard:
+    """The loan's open promise to pay, as its card and page show it: what is left of it by when, and the
+    day it counts as missed if that is still unpaid (reminders start again then)."""
+
+    amount: Decimal
+    pay_by: date
+    made_on: date
+    paid_towards: Decimal
+    remaining: Decimal
+    missed_on: date
+
+
+@dataclass(frozen=True)
 class LoanCard(LoanStatusMixin):
     """One loan as /loans/ shows it."""
 
@@ -52,6 +65,7 @@ class LoanCard(LoanStatusMixin):
     # No late fee or penalty interest is added through this date (a hardship review's breathing space, a
     # freeze), when that is today or later.
     charges_paused_through: date | None = None
+    promise: PromiseCard | None = None  # the open promise to pay, if any
 
 
 @dataclass(frozen=True)
@@ -145,8 +159,24 @@ def card_figures(info: LoanInfo, today: date) -> CardFigures:
         charges_paused_through=loan.charges_paused_through
         if loan.charges_paused_through is not None and loan.charges_paused_through >= on
         else None,
+        promise=promise_card(info),
     )
     return CardFigures(card=card, position=position, projection=projection)
+
+
+def promise_card(info: LoanInfo) -> PromiseCard | None:
+    """The loan's open promise (fetched with the loan: no query), or None."""
+    promise = info.loan.open_promise
+    if promise is None:
+        return None
+    return PromiseCard(
+        amount=promise.amount,
+        pay_by=promise.pay_by,
+        made_on=promise.made_on,
+        paid_towards=promise.paid_towards,
+        remaining=promise.remaining,
+        missed_on=promise.pay_by + timedelta(days=1),
+    )
 
 
 def loan_cards(infos: list[LoanInfo], today: date) -> list[LoanCard]:

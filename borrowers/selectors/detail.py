@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import loanmath
-from borrowers.models import LedgerEntry
+from borrowers.models import LedgerEntry, Restructure
 from borrowers.selectors.cards import LoanCard, MilestoneView, card_figures, milestone_views
 from borrowers.selectors.charges import ChargeLine, charge_lines
 from borrowers.selectors.loans import InstalmentInfo, LoanBundle
@@ -20,6 +20,7 @@ from loanmath import ZERO
 
 # How far ahead "if you pay on…" looks; the form refuses a later date (the view passes it the bound).
 PAY_ON_HORIZON_DAYS = 365
+DUE_DAY = Restructure.Kind.DUE_DAY.value
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,13 @@ class LoanDetail:
     schedule_replaced: tuple[ScheduleRow, ...] = ()
     # Offer the hardship application: the loan is overdue, or a payment falls due within 3 days.
     offer_hardship: bool = False
+    # The business dates the borrower moved the due day (restructurings of kind "due_day", not counted in
+    # ``restructures``), oldest first.
+    due_day_moves: tuple[date, ...] = ()
+    # Offer a promise to pay (an overdue loan with none open), and the due-day move (an active loan not
+    # overdue: the page it leads to says whether it can move today).
+    offer_promise: bool = False
+    offer_due_day: bool = False
 
 
 def _schedule(instalments: Sequence[InstalmentInfo], today: date) -> tuple[ScheduleRow, ...]:
@@ -229,8 +237,21 @@ def borrower_loan_detail(*, loan: LoanBundle, today: date, pay_on: date | None =
         schedule=_schedule([i for i in info.instalments if not i.superseded], today),
         schedule_replaced=_schedule([i for i in info.instalments if i.superseded], today),
         restructures=tuple(
-            dict.fromkeys(i.created_by_restructure for i in info.instalments if i.created_by_restructure)
+            dict.fromkeys(
+                i.created_by_restructure
+                for i in info.instalments
+                if i.created_by_restructure and i.created_by_kind != DUE_DAY
+            )
         ),
+        due_day_moves=tuple(
+            dict.fromkeys(
+                i.created_by_restructure[0]
+                for i in info.instalments
+                if i.created_by_restructure and i.created_by_kind == DUE_DAY
+            )
+        ),
+        offer_promise=figures.card.is_active and figures.card.is_overdue and figures.card.promise is None,
+        offer_due_day=figures.card.is_active and not figures.card.is_overdue,
         offer_hardship=figures.card.status == "active"
         and (
             figures.card.is_overdue

@@ -13,11 +13,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery
 
 import loanmath
 from accounts.models import User
-from borrowers.models import Instalment, LedgerEntry, Loan, Milestone
+from borrowers.models import Instalment, LedgerEntry, Loan, Milestone, PromiseToPay
 from borrowers.positions import policy_for_loanmath
 
 
@@ -34,6 +34,21 @@ class LoanStatusMixin:
     @property
     def is_paid_off(self) -> bool:
         return self.status == Loan.Status.PAID_OFF
+
+
+@dataclass(frozen=True)
+class OpenPromise:
+    """The loan's open promise to pay: the amount by a date, made on a business date, and what has been
+    paid towards it since."""
+
+    amount: Decimal
+    pay_by: date
+    made_on: date
+    paid_towards: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(self.amount - self.paid_towards, loanmath.ZERO)
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,8 @@ class LoanFacts(LoanStatusMixin):
     status: str
     status_label: str
     overpayment_refunded: bool  # money paid beyond what is due is refunded (else it prepays principal)
+    promise_max_days: int = 14  # the longest a promise to pay may wait (the overdue policy's)
+    open_promise: OpenPromise | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +102,10 @@ class InstalmentInfo:
     # as history), and the one that created it, as (applied on, kind label).
     superseded: bool = False
     created_by_restructure: tuple[date, str] | None = None
+    # The business date of the restructuring that replaced it, and the kind of the one that created it.
+    superseded_on: date | None = None
+    created_by_kind: str = ""
+    interest_fixed: Decimal = loanmath.ZERO  # scheduled interest kept if repaid early (a holiday's)
 
 
 @dataclass(frozen=True)
@@ -131,8 +152,21 @@ class LoanBundle:
     ledger: tuple[LedgerLine, ...]
 
 
+def _open_promise(loan: Loan) -> OpenPromise | None:
+    """The open promise annotated on the loan by `_loans` (no query), if any."""
+    amount = getattr(loan, "promise_amount", None)
+    if amount is None:
+        return None
+    return OpenPromise(
+        amount=amount,
+        pay_by=loan.promise_pay_by,  # type: ignore[attr-defined]
+        made_on=loan.promise_made_on,  # type: ignore[attr-defined]
+        paid_towards=loan.promise_paid_towards,  # type: ignore[attr-defined]
+    )
+
+
 def loan_facts(loan: Loan) -> LoanFacts:
-    """The row of a loan fetched with its product and borrower."""
+    """The row of a loan fetched with its product and borrower (and its open promise, when annotated)."""
     return LoanFacts(
         id=loan.pk,
         reference=loan.reference,
@@ -153,6 +187,8 @@ def loan_facts(loan: Loan) -> LoanFacts:
         status=loan.status,
         status_label=str(loan.get_status_display()),
         overpayment_refunded=loan.product.overpayment_handling == loanmath.OverpaymentHandling.REFUND.value,
+        promise_max_days=loan.product.overdue_policy.promise_max_days,
+        open_promise=_open_promise(loan),
     )
 
 
@@ -180,6 +216,9 @@ def _instalment_info(inst: Instalment) -> InstalmentInfo:
         created_by_restructure=(inst.restructure.applied_on, str(inst.restructure.get_kind_display()))
         if inst.restructure is not None
         else None,
+        superseded_on=inst.superseded_by.applied_on if inst.superseded_by is not None else None,
+        created_by_kind=inst.restructure.kind if inst.restructure is not None else "",
+        interest_fixed=inst.interest_fixed,
     )
 
 
@@ -196,13 +235,27 @@ def _loan_info(loan: Loan) -> LoanInfo:
     )
 
 
+def _open_promise_field(name: str) -> Subquery:
+    return Subquery(
+        PromiseToPay.objects.filter(loan=OuterRef("pk"), status=PromiseToPay.Status.OPEN).values(name)[:1]
+    )
+
+
 def _loans(user: User) -> QuerySet[Loan]:
     return (
         Loan.objects.filter(borrower__user=user)
         .select_related("product__overdue_policy", "borrower")
+        # The open promise (one at most, held by the database) rides on the loan's row: no query more.
+        .annotate(
+            promise_amount=_open_promise_field("amount"),
+            promise_pay_by=_open_promise_field("pay_by"),
+            promise_made_on=_open_promise_field("made_on"),
+            promise_paid_towards=_open_promise_field("paid_towards"),
+        )
         .prefetch_related(
             Prefetch(
-                "instalments", queryset=Instalment.objects.order_by("number").select_related("restructure")
+                "instalments",
+                queryset=Instalment.objects.order_by("number").select_related("restructure", "superseded_by"),
             ),
             Prefetch(
                 "product__overdue_policy__milestones", queryset=Milestone.objects.order_by("day", "kind")

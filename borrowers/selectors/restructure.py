@@ -83,9 +83,10 @@ def restructure_loans(*, loan_ids: Iterable[int], user: User | None = None) -> t
 
 
 def loans_restructured_since(*, loan_ids: Iterable[int], since: date) -> frozenset[int]:
-    """Which of these loans had a restructuring applied on or after ``since``. One query."""
+    """Which of these loans had a restructuring applied on or after ``since``. One query. (A move of the
+    due day is the borrower's own change of dates, not forbearance: it is not counted.)"""
     return frozenset(
-        Restructure.objects.filter(loan_id__in=list(loan_ids), applied_on__gte=since).values_list(
-            "loan_id", flat=True
-        )
+        Restructure.objects.filter(loan_id__in=list(loan_ids), applied_on__gte=since)
+        .exclude(kind=Restructure.Kind.DUE_DAY)
+        .values_list("loan_id", flat=True)
     )

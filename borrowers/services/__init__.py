@@ -6,6 +6,8 @@ restarts penalty periods when terms change, ``close_runs`` plans a night's close
 chunks and ``bulk_close`` closes a chunk set-based (PostgreSQL), equal entry for entry to
 ``close_of_business``, the per-loan reference, ``linking`` links a loan to an account,
 ``restructure`` applies a hardship restructuring and pauses charges for a breathing space,
+``due_day`` moves a loan's monthly due day (with the restructuring machinery), ``promises`` makes,
+settles, breaks and cancels promises to pay,
 ``profiles`` saves a borrower's record. ``ledger`` holds the steps close of business and payments share
 on a locked loan.
 Callers use the names re-exported here (``from borrowers import services; services.loan_create(...)``).
@@ -47,11 +49,13 @@ from borrowers.services.close_runs import (
     close_next_date,
     close_run_plan,
 )
+from borrowers.services.due_day import loan_due_day_move
 from borrowers.services.linking import loan_link
 from borrowers.services.loans import loan_create
 from borrowers.services.payments import payment_record
 from borrowers.services.policies import penalty_periods_restart
 from borrowers.services.profiles import borrower_profile_save
+from borrowers.services.promises import promise_make, promises_break
 from borrowers.services.restructure import (
     loan_restructure,
     loan_restructure_plan,
@@ -71,6 +75,7 @@ __all__ = [
     "close_run_plan",
     "loan_close_business",
     "loan_create",
+    "loan_due_day_move",
     "loan_link",
     "loan_position",
     "loan_restructure",
@@ -83,4 +88,6 @@ __all__ = [
     "payment_record",
     "penalty_periods_restart",
     "policy_for_loanmath",
+    "promise_make",
+    "promises_break",
 ]

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from borrowers.models import CloseChunk, CloseRun, Loan
 from borrowers.services.bulk_close import loans_close_range
+from borrowers.services.promises import promises_break
 
 CLOSE_CHUNK_SIZE = 5000
 
@@ -42,10 +43,13 @@ def close_next_date(through: date) -> date | None:
 
 def close_run_plan(*, business_date: date, chunk_size: int | None = None) -> PlannedRun:
     """Create (or resume) the run for `business_date` and its chunks (CLOSE_CHUNK_SIZE loans each unless
-    told); returns the chunks not yet done."""
+    told), breaking the promises to pay whose date has passed (pay-by before `business_date`); returns
+    the chunks not yet done."""
     chunk_size = chunk_size or CLOSE_CHUNK_SIZE
     with transaction.atomic(durable=True):
         run, created = CloseRun.objects.select_for_update().get_or_create(business_date=business_date)
+        # The date has begun: promises to pay whose date has passed are broken (set-based; idempotent).
+        promises_break(business_date=business_date)
         if created or not run.chunks.exists():
             ids = list(
                 Loan.objects.filter(status=Loan.Status.ACTIVE, closed_through__lt=business_date)

@@ -21,6 +21,7 @@ from borrowers.services.ledger import (
     loan_classify,
     loan_lock,
 )
+from borrowers.services.promises import promise_payment_apply
 from core.business_date import business_date_today
 from core.exceptions import ApplicationError
 from core.services import audit_record
@@ -42,7 +43,8 @@ def payment_record(
     recorded_by: User | None = None,
     source: str = "admin",
 ) -> Payment:
-    """Record money received and allocate it by the waterfall (loanmath.allocate_payment).
+    """Record money received and allocate it by the waterfall (loanmath.allocate_payment), and count it
+    towards the loan's open promise to pay (kept once paid in full: borrowers.services.promises).
 
     Refused with a clear message, changing nothing: a receipt number already recorded, an amount that
     is not a positive number of whole cents, a date in the future or before the loan's last closed day.
@@ -102,6 +104,7 @@ def payment_record(
         _cost_cap_base_move(loan, payment, policy)
         loan_classify(book, paid_on)
         loan_book_save(book)
+        promise_payment_apply(loan=loan, payment=payment)
         audit_record(
             action="payment.recorded",
             actor=recorded_by,

@@ -12,11 +12,15 @@ today, then, in the caller's transaction:
 3. creates the new instalments, each with a RESTRUCTURE entry bringing on its principal and what it
    carries (interest fallen due, fees, penalty) — so the loan's principal balance is unchanged and every
    other balance changes by exactly the waiver;
-4. sets the loan's rate, term and pause from the plan, classifies it, writes the audit row.
+4. sets the loan's rate, term and pause from the plan, classifies it, cancels an open promise to pay
+   (it was about the schedule replaced), writes the audit row.
+
+Steps 2 and 3 are `schedule_replace`, which the due-day move (borrowers.services.due_day) shares.
 
 One restructuring per application (`Restructure.source` is unique), so a second "accept" applies nothing.
 """
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -27,7 +31,8 @@ from accounts.models import User
 from borrowers.models import Instalment, LedgerEntry, Loan, Restructure
 from borrowers.positions import restructure_position
 from borrowers.services.close_of_business import loan_close_through
-from borrowers.services.ledger import entry_add, loan_book_save, loan_classify, loan_lock
+from borrowers.services.ledger import LoanBook, entry_add, loan_book_save, loan_classify, loan_lock
+from borrowers.services.promises import promises_cancel
 from core.business_date import business_date_today
 from core.exceptions import ApplicationError
 from core.services import audit_record
@@ -52,7 +57,7 @@ OLD_INSTALMENT_FIELDS = [
 ]
 
 
-def _schedule_row(inst: Instalment) -> dict[str, str | int]:
+def schedule_row(inst: Instalment) -> dict[str, str | int]:
     return {
         "number": inst.number,
         "due_date": inst.due_date.isoformat(),
@@ -111,7 +116,7 @@ def loan_restructure(
                         if loan.charges_paused_through
                         else "",
                     },
-                    schedule_before=[_schedule_row(i) for i in old],
+                    schedule_before=[schedule_row(i) for i in old],
                     owed_before=plan.owed_before,
                     waived_fees=plan.waived_fees,
                     waived_penalty=plan.waived_penalty,
@@ -123,69 +128,15 @@ def loan_restructure(
             raise ApplicationError(
                 _("This restructuring has already been applied; nothing was changed.")
             ) from exc
-        day = position.on
-        note = f"{source} {terms.kind.value}"
-        waive = terms.waive_fees_and_penalty
-        for inst in old:
-            if waive:
-                fees, penalty = inst.fees_unpaid, inst.penalty_unpaid
-                entry_add(book, inst, LedgerEntry.Kind.WAIVER, day, note=note, fees=-fees, penalty=-penalty)
-                inst.fees_charged -= fees
-                inst.penalty_charged -= penalty
-            principal, interest = inst.principal_unpaid, inst.interest_unpaid
-            fees, penalty = inst.fees_unpaid, inst.penalty_unpaid
-            entry_add(
-                book,
-                inst,
-                LedgerEntry.Kind.RESTRUCTURE,
-                day,
-                note=note,
-                principal=-principal,
-                interest=-interest,
-                fees=-fees,
-                penalty=-penalty,
-            )
-            inst.principal = inst.principal_paid
-            inst.interest_billed -= interest
-            inst.interest = inst.interest_paid
-            inst.fees_charged -= fees
-            inst.penalty_charged -= penalty
-            inst.penalty_period_start = None
-            inst.penalty_period_formula = ZERO
-            inst.interest_fixed = ZERO
-            inst.superseded_by = record
-        Instalment.objects.bulk_update(old, OLD_INSTALMENT_FIELDS)
-        number = max((i.number for i in book.instalments), default=0)
-        new = Instalment.objects.bulk_create(
-            [
-                Instalment(
-                    loan=loan,
-                    number=number + n,
-                    due_date=line.due_date,
-                    principal=line.principal,
-                    interest=line.interest,
-                    interest_billed=line.interest_carried,
-                    fees_charged=line.fees,
-                    penalty_charged=line.penalty,
-                    interest_fixed=line.interest_fixed,
-                    restructure=record,
-                )
-                for n, line in enumerate(plan.instalments, start=1)
-            ]
+        schedule_replace(
+            book,
+            record=record,
+            old=old,
+            lines=plan.instalments,
+            day=position.on,
+            note=f"{source} {terms.kind.value}",
+            waive=terms.waive_fees_and_penalty,
         )
-        for inst, line in zip(new, plan.instalments, strict=True):
-            entry_add(
-                book,
-                inst,
-                LedgerEntry.Kind.RESTRUCTURE,
-                day,
-                note=note,
-                principal=line.principal,
-                interest=line.interest_carried,
-                fees=line.fees,
-                penalty=line.penalty,
-            )
-        book.instalments = [*book.instalments, *new]
         loan.annual_rate = plan.annual_rate
         loan.term_months = sum(1 for i in book.instalments if i.superseded_by_id is None)
         loan.method = _METHOD_AFTER.get(terms.kind, loanmath.RepaymentMethod(loan.method)).value
@@ -193,6 +144,8 @@ def loan_restructure(
         loan_classify(book, today)
         loan_book_save(book)
         loan.save(update_fields=["annual_rate", "term_months", "method", "charges_paused_through"])
+        # A promise to pay was about the schedule just replaced: it no longer stands.
+        promises_cancel(loan=loan, on=today, reason="restructure", actor=actor)
         audit_record(
             action="loan.restructured",
             actor=actor,
@@ -203,10 +156,89 @@ def loan_restructure(
                 "owed_before": str(plan.owed_before),
                 "waived": str(plan.waived),
                 "given_up": str(plan.given_up),
-                "instalments": len(new),
+                "instalments": len(plan.instalments),
             },
         )
     return record
+
+
+def schedule_replace(
+    book: LoanBook,
+    *,
+    record: Restructure,
+    old: Sequence[Instalment],
+    lines: Sequence[loanmath.NewInstalment],
+    day: date,
+    note: str,
+    waive: bool = False,
+) -> list[Instalment]:
+    """Steps 2 and 3 of the module docstring on a locked loan: move everything unpaid off the ``old``
+    instalments (waiving their fees and penalty first if ``waive``), mark them replaced by ``record``,
+    and create the new instalments of ``lines`` with what they bring on. The loan's principal balance is
+    unchanged, every other balance moves by the waiver only. Returns the new instalments (also added to
+    ``book.instalments``); the caller classifies and saves the book."""
+    loan = book.loan
+    for inst in old:
+        if waive:
+            fees, penalty = inst.fees_unpaid, inst.penalty_unpaid
+            entry_add(book, inst, LedgerEntry.Kind.WAIVER, day, note=note, fees=-fees, penalty=-penalty)
+            inst.fees_charged -= fees
+            inst.penalty_charged -= penalty
+        principal, interest = inst.principal_unpaid, inst.interest_unpaid
+        fees, penalty = inst.fees_unpaid, inst.penalty_unpaid
+        entry_add(
+            book,
+            inst,
+            LedgerEntry.Kind.RESTRUCTURE,
+            day,
+            note=note,
+            principal=-principal,
+            interest=-interest,
+            fees=-fees,
+            penalty=-penalty,
+        )
+        inst.principal = inst.principal_paid
+        inst.interest_billed -= interest
+        inst.interest = inst.interest_paid
+        inst.fees_charged -= fees
+        inst.penalty_charged -= penalty
+        inst.penalty_period_start = None
+        inst.penalty_period_formula = ZERO
+        inst.interest_fixed = ZERO
+        inst.superseded_by = record
+    Instalment.objects.bulk_update(old, OLD_INSTALMENT_FIELDS)
+    number = max((i.number for i in book.instalments), default=0)
+    new = Instalment.objects.bulk_create(
+        [
+            Instalment(
+                loan=loan,
+                number=number + n,
+                due_date=line.due_date,
+                principal=line.principal,
+                interest=line.interest,
+                interest_billed=line.interest_carried,
+                fees_charged=line.fees,
+                penalty_charged=line.penalty,
+                interest_fixed=line.interest_fixed,
+                restructure=record,
+            )
+            for n, line in enumerate(lines, start=1)
+        ]
+    )
+    for inst, line in zip(new, lines, strict=True):
+        entry_add(
+            book,
+            inst,
+            LedgerEntry.Kind.RESTRUCTURE,
+            day,
+            note=note,
+            principal=line.principal,
+            interest=line.interest_carried,
+            fees=line.fees,
+            penalty=line.penalty,
+        )
+    book.instalments = [*book.instalments, *new]
+    return new
 
 
 def loans_pause_charges(*, loan_ids: list[int], through: date) -> list[int]:

@@ -51,6 +51,7 @@ from hardship.selectors.options import (
     terms_from_value,
     terms_value,
 )
+from hardship.selectors.reminders import loans_under_review
 from hardship.selectors.statement import (
     OTHER_DEBT_CATEGORIES,
     StatementFigures,
@@ -91,6 +92,7 @@ __all__ = [
     "has_open_application",
     "kind_name",
     "loan_repayments_with_us",
+    "loans_under_review",
     "option_view",
     "statement_figures",
     "statement_initial",

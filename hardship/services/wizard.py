@@ -33,6 +33,7 @@ from hardship.services.common import (
     application_transition,
     hardship_policy,
 )
+from notifications.services import messages_cancel
 
 Status = Application.Status
 EVIDENCE_MAX_FILES = 5
@@ -237,6 +238,10 @@ def application_submit(*, application_id: int, user: User, declared: bool) -> Ap
             loan_services.loans_pause_charges(loan_ids=loan_ids, through=application.breathing_space_through)
         application.step_reached = 6
         application_transition(application=application, action="submit", actor=user, by=Actor.BORROWER)
+        # The review pauses the loans' reminders: those still waiting are cancelled with the submission.
+        messages_cancel(
+            topics=list(application.loans.values_list("loan__reference", flat=True)), reason="hardship"
+        )
     return application
 
 

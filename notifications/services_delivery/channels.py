@@ -6,7 +6,7 @@ import smtplib
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -54,6 +54,8 @@ def _email_send(message: Message) -> tuple[str, str]:
     )
     try:
         mail.send()
+    except BadHeaderError as exc:  # a subject with a line break: it will never go, however often tried
+        raise ChannelPermanentError("bad_header", str(exc)) from exc
     except smtplib.SMTPRecipientsRefused as exc:
         raise ChannelPermanentError("recipient_refused", str(exc)) from exc
     except smtplib.SMTPResponseException as exc:

@@ -46,13 +46,22 @@ def _token(payload: dict[str, Any], key: str, *, required: bool = True) -> str:
     return value
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a provider sends")
+
+
 def receipt_parse(body: bytes) -> ReceiptReport:
     if len(body) > MAX_BODY:
         raise MalformedReceiptError("body too large")
     try:
-        payload = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        payload = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
+        # Stored as JSON and shown in the admin: a lone surrogate or a NUL would fail there, not here.
+        stored = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    except (UnicodeError, ValueError, RecursionError) as exc:
+        # ValueError: not JSON, NaN or Infinity, an integer of more than 4,300 digits.
         raise MalformedReceiptError("not JSON") from exc
+    if b"\x00" in stored or b"\\u0000" in stored:
+        raise MalformedReceiptError("NUL in the body")
     if not isinstance(payload, dict):
         raise MalformedReceiptError("not a JSON object")
     status = _token(payload, "status").lower()[:40]

@@ -25,6 +25,9 @@ def cleaned(value: str, **kwargs: object) -> Decimal | None:
         ("12,345.6", "12345.60"),
         ("35.500", "35.50"),  # zeros past the fen change nothing
         ("0", "0.00"),
+        ("１１３５", "1135.00"),  # full-width digits from a Chinese input method
+        ("１，１３５．５", "1135.50"),
+        (".5", "0.50"),
     ],
 )
 def test_amounts_as_people_write_them_are_read(typed: str, amount: str) -> None:
@@ -44,6 +47,10 @@ def test_amounts_as_people_write_them_are_read(typed: str, amount: str) -> None:
         "abc",
         "NaN",
         "1e400",
+        "1E+5",  # an exponent: Decimal() reads it as 100000
+        "1_135",  # a digit separator: Decimal() reads it as 1135
+        "١١٣٥",  # Arabic-Indic digits: Decimal() reads them, a borrower's contract never shows them
+        "١,١٣٥",
         "-1",
         "10000000.01",
     ],

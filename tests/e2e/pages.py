@@ -1,4 +1,4 @@
-"""Every page a visitor, a borrower or an editor can reach, read from the URL patterns.
+"""Every page a visitor, a borrower, an editor or Support can reach, read from the URL patterns.
 
 Each URL pattern is either a page here (with the roles that open it and, where it needs one, the object it
 shows from the demo data) or excluded with the reason. `test_every_url_pattern_is_classified` fails on a
@@ -15,12 +15,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 VISITOR = "visitor"
 BORROWER = "borrower"
 EDITOR = "editor"
-ROLES = (VISITOR, BORROWER, EDITOR)
+SUPPORT = "support"  # Support's call list and reminder rules in the admin
+ROLES = (VISITOR, BORROWER, EDITOR, SUPPORT)
 LANGUAGES = ("zh-hans", "en")
 WIDTHS = (360, 1280)
 
 # The demo login each role signs in as (accounts.demo); the visitor signs in as nobody.
-LOGINS = {BORROWER: "demo@anxin.example", EDITOR: "editor@anxin.example"}
+LOGINS = {BORROWER: "demo@anxin.example", EDITOR: "editor@anxin.example", SUPPORT: "support@anxin.example"}
 # The business date the demo data is seeded and shown "as of", so its overdue days and amounts are stable.
 BUSINESS_DATE = "2026-11-29"
 # demo@ has finished this course (tests/e2e/conftest.py marks it), so its certificate page exists.
@@ -159,6 +160,34 @@ def _hardship_offered() -> str:
     return application.reference
 
 
+def _unsubscribe_token() -> dict[str, Any]:
+    """The unsubscribe link a marketing message to demo@ would carry (no sign-in needed to open it)."""
+    from accounts.models import User
+    from notifications.unsubscribe import unsubscribe_token
+
+    return {"token": unsubscribe_token(User.objects.get(email=LOGINS[BORROWER]).pk)}
+
+
+def _call_entry() -> dict[str, Any]:
+    """The business date's call list entry for demo@'s overdue loan (reminders.demo builds the list)."""
+    from borrowers.models import Loan
+    from core.business_date import business_date_today
+    from reminders.models import CallListEntry
+    from reminders.services import call_list_build
+
+    loan = Loan.objects.get(reference="AX-DEMO-1002")
+    call_list_build(business_date=business_date_today())
+    entry = CallListEntry.objects.filter(loan=loan).order_by("-business_date").first()
+    assert entry is not None, "no call list entry for AX-DEMO-1002"
+    return {"object_id": str(entry.pk)}
+
+
+def _reminder_rule() -> dict[str, Any]:
+    from reminders.models import ReminderRule
+
+    return {"object_id": str(ReminderRule.objects.get(code="overdue_7").pk)}
+
+
 ANYONE = (VISITOR, BORROWER)
 COMPARE_THREE = "&".join(
     f"p{n}-{key}={value}"
@@ -192,6 +221,11 @@ PAGES: tuple[Page, ...] = (
     ),
     Page("borrowers:detail", (BORROWER,), "paid-off", {"reference": "AX-DEMO-1003"}),
     Page("borrowers:settlement", (BORROWER,), kwargs={"reference": "AX-DEMO-1003"}),  # paid off
+    Page("borrowers:promise", (BORROWER,), "overdue", {"reference": "AX-DEMO-1002"}),
+    Page("borrowers:promise", (BORROWER,), "current", {"reference": "AX-DEMO-1001"}),  # nothing to promise
+    Page("borrowers:due_day", (BORROWER,), "current", {"reference": "AX-DEMO-1001"}),
+    Page("borrowers:due_day", (BORROWER,), "current-preview", {"reference": "AX-DEMO-1001"}, "day=25"),
+    Page("borrowers:due_day", (BORROWER,), "overdue", {"reference": "AX-DEMO-1002"}),  # cannot move
     Page("budget:budget", ANYONE),
     # planner
     Page("repayment:plan", ANYONE),
@@ -251,6 +285,18 @@ PAGES: tuple[Page, ...] = (
     Page("privacy:correct", (BORROWER,)),
     Page("privacy:delete", (BORROWER,)),
     Page("privacy:request", (BORROWER,), kwargs=_privacy_request),
+    # reminders: Support's call list, a call screen, the reminder rules, the calls and flags (admin)
+    Page("admin:reminders_calllistentry_changelist", (SUPPORT,)),
+    Page("admin:reminders_calllistentry_change", (SUPPORT,), kwargs=_call_entry),
+    Page("admin:reminders_reminderrule_changelist", (SUPPORT,)),
+    Page("admin:reminders_reminderrule_change", (SUPPORT,), kwargs=_reminder_rule),
+    Page("admin:reminders_callattempt_changelist", (SUPPORT,)),
+    Page("admin:reminders_contactflag_changelist", (SUPPORT,)),
+    # notifications: the centre, the unread count without JavaScript, message settings, unsubscribe
+    Page("notifications:centre", (BORROWER,)),
+    Page("notifications:unread", (BORROWER,)),
+    Page("message_settings", (BORROWER,)),
+    Page("notifications:unsubscribe", (VISITOR,), kwargs=_unsubscribe_token),
 )
 
 EXCLUDED: dict[str, str] = {
@@ -272,6 +318,9 @@ EXCLUDED: dict[str, str] = {
     "privacy:consent": "POST-only: saves the marketing answer, shown on privacy:index (listed)",
     "hardship:evidence": "a file download (an attachment), not a page",
     "hardship:statement_json": "a JSON download of the statement, not a page",
+    "notifications:open": "POST-only: marks a message read and goes to its link (listed: the centre)",
+    "notifications:read_all": "POST-only: marks every message read (listed: the centre)",
+    "notifications_sms:receipts": "POST-only: the SMS provider's signed delivery-report callback",
 }
 
 # The back office beyond the editor's lesson pages (hardship staff, superusers) is Django's own admin,
@@ -279,6 +328,15 @@ EXCLUDED: dict[str, str] = {
 ADMIN_PREFIX = "admin:"
 EDITOR_ADMIN_PREFIX = "admin:education_lesson"
 EDITOR_ADMIN = {"admin:index"}  # where an editor lands, with the link to the lessons
+# Support's pages of the back office that the page checks open (listed in PAGES).
+SUPPORT_ADMIN = {
+    "admin:reminders_calllistentry_changelist",
+    "admin:reminders_calllistentry_change",
+    "admin:reminders_reminderrule_changelist",
+    "admin:reminders_reminderrule_change",
+    "admin:reminders_callattempt_changelist",
+    "admin:reminders_contactflag_changelist",
+}
 
 
 @dataclass(frozen=True)
@@ -307,7 +365,12 @@ def exclusion(key: str) -> str | None:
     """Why this pattern is not page-checked, or None when it must be a page."""
     if key in EXCLUDED:
         return EXCLUDED[key]
-    if key.startswith(ADMIN_PREFIX) and not key.startswith(EDITOR_ADMIN_PREFIX) and key not in EDITOR_ADMIN:
+    if (
+        key.startswith(ADMIN_PREFIX)
+        and not key.startswith(EDITOR_ADMIN_PREFIX)
+        and key not in EDITOR_ADMIN
+        and key not in SUPPORT_ADMIN
+    ):
         return "the back office beyond the editor's lesson pages"
     return None
 

@@ -82,9 +82,13 @@ def test_post_records_the_withdrawal_without_signing_in_once(visitor: Client, ag
     assert "Send me no more offers" not in page
 
     # The link clicked again (or the form sent twice) adds nothing.
-    visitor.post(url(token))
+    again = visitor.post(url(token))
     assert ConsentRecord.objects.filter(user=agreed).count() == 2
     assert AuditEvent.objects.filter(action="notifications.consent_withdrawn").count() == 1
+    # …and says so, rather than "Done" again (attack pass).
+    page = text(visitor.get(again["Location"]))
+    assert "You had already said no" in page
+    assert "Done: we will send you no more offers" not in page
 
 
 def test_someone_who_never_agreed_is_told_so_and_can_still_say_no(visitor: Client) -> None:

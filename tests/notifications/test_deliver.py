@@ -286,3 +286,15 @@ def test_the_release_command_releases_and_hands_over(
     message.refresh_from_db()
     # Inline here: handed over (and sent) when the command's transaction committed.
     assert message.status == "sent"
+
+
+def test_a_subject_with_a_line_break_fails_the_email_for_good_not_retried(me: Any) -> None:
+    """Found by the attack pass: a rule's subject with a line break made every mail fail as if the
+    server were down, retried until the attempts ran out. Django refuses the header; that is permanent."""
+    message = queued(me, channel="email", to="deliver@example.com", time_zone=daytime_zone())
+    Message.objects.filter(pk=message.pk).update(subject="Pay now\r\nBcc: evil@example.com")
+    assert message_deliver(message_id=message.pk) == "failed"
+    message.refresh_from_db()
+    assert message.status_reason == "bad_header"
+    assert message.attempts == 1
+    assert not mail.outbox

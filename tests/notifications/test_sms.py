@@ -275,6 +275,13 @@ def test_a_bad_signature_is_refused_and_nothing_is_stored(
         b'{"receipt_id": "r 4; drop", "message_id": "fake-abc", "status": "delivered"}',
         b"\xff\xfe",
         b"{" + b'"x": "' + b"a" * 20000 + b'"}',
+        # Found by the attack pass: each was a 500, or stored and then a 500 in the admin.
+        b'{"receipt_id": "r-5", "message_id": "fake-abc", "status": "delivered", "x": ' + b"1" * 5000 + b"}",
+        b"[" * 8000 + b"]" * 8000,
+        b'{"receipt_id": "r-6", "message_id": "fake-abc", "status": "delivered", "x": NaN}',
+        b'{"receipt_id": "r-7", "message_id": "fake-abc", "status": "delivered", "x": Infinity}',
+        b'{"receipt_id": "r-8", "message_id": "fake-abc", "status": "delivered", "x": "\\ud800"}',
+        b'{"receipt_id": "r-9", "message_id": "fake-abc", "status": "delivered", "x": "a\\u0000b"}',
     ],
 )
 def test_a_malformed_report_is_a_400(client: Client, sent_sms: Message, raw: bytes) -> None:

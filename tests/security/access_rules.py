@@ -101,6 +101,23 @@ RULES: dict[str, tuple[Case, ...]] = {
         Case(NOBODYS, "not-settled", {"reference": "{loan_a_current}"}),
         Case(NOBODYS, "b", {"reference": "{loan_b}"}),
     ),
+    # A promise to pay (the page answers a loan not overdue with why) and the due-day move: the owner's.
+    "borrowers:promise": (
+        Case(OWNED_BY_A, "overdue", {"reference": "{loan_a_overdue}"}),
+        Case(OWNED_BY_A, "current", {"reference": "{loan_a_current}"}),
+        Case(OWNED_BY_A, "from-reminder", {"reference": "{loan_a_overdue}"}, "from=reminder"),
+        Case({"visitor": LOGIN, "borrower_b": 200, "*": 404}, "b", {"reference": "{loan_b}"}),
+        Case(NOBODYS, "unlinked", {"reference": "{loan_unlinked}"}),
+        Case(NOBODYS, "missing", {"reference": "AX-NOPE-0000"}),
+    ),
+    "borrowers:due_day": (
+        Case(OWNED_BY_A, "current", {"reference": "{loan_a_current}"}),
+        Case(OWNED_BY_A, "preview", {"reference": "{loan_a_current}"}, "day=25"),
+        Case(OWNED_BY_A, "overdue", {"reference": "{loan_a_overdue}"}),
+        Case({"visitor": LOGIN, "borrower_b": 200, "*": 404}, "b", {"reference": "{loan_b}"}, "day=25"),
+        Case(NOBODYS, "unlinked", {"reference": "{loan_unlinked}"}),
+        Case(NOBODYS, "missing", {"reference": "AX-NOPE-0000"}),
+    ),
     "budget:budget": (Case(PUBLIC),),
     # --- planner ------------------------------------------------------------------------------------
     "repayment:plan": (
@@ -278,6 +295,30 @@ RULES: dict[str, tuple[Case, ...]] = {
             path="/admin/no/such/page/",
         ),
     ),
+    # --- reminders: Support's calls (admin) --------------------------------------------------------------
+    # Starting a call and recording its outcome are POST only (a GET changes nothing: 405), for those who
+    # may call (Support); other staff 403. The flag's page: 404 for a missing flag to those who may clear.
+    "admin:reminders_calllistentry_call_start": (
+        Case(
+            staff_with("Support") | {"staff:Support": 405, "superuser": 405, "staff": 403},
+            "missing",
+            {"entry_id": "999999999"},
+        ),
+    ),
+    "admin:reminders_calllistentry_call_outcome": (
+        Case(
+            staff_with("Support") | {"staff:Support": 405, "superuser": 405, "staff": 403},
+            "missing",
+            {"entry_id": "999999999"},
+        ),
+    ),
+    "admin:reminders_contactflag_clear": (
+        Case(
+            staff_with("Support") | {"staff:Support": 404, "superuser": 404, "staff": 403},
+            "missing",
+            {"flag_id": "999999999"},
+        ),
+    ),
     # --- hardship: the borrower's own applications ----------------------------------------------------
     "hardship:start": (Case(SIGNED_IN), Case(SIGNED_IN, "prefilled", query="loan={loan_a_overdue}")),
     "hardship:detail": (
@@ -345,6 +386,18 @@ RULES: dict[str, tuple[Case, ...]] = {
         Case(OWNED_BY_A, "own", {"pk": "{privacy_request_a}"}),
         Case({"visitor": LOGIN, "borrower_b": 200, "*": 404}, "theirs", {"pk": "{privacy_request_b}"}),
         Case(NOBODYS, "missing", {"pk": "999999999"}),
+    ),
+    # --- notifications: the borrower's messages ---------------------------------------------------------
+    "notifications:centre": (Case(SIGNED_IN), Case(SIGNED_IN, "page-2", query="page=2")),
+    "notifications:unread": (Case(SIGNED_IN),),
+    "notifications:open": (Case({"*": 405}, "missing", {"pk": "999999999"}),),  # POST only
+    "notifications:read_all": (Case({"*": 405}),),  # POST only
+    "notifications_sms:receipts": (Case({"*": 405}),),  # POST only: the SMS provider's signed callback
+    "message_settings": (Case(SIGNED_IN),),
+    # No sign-in: the signed link names the account. A link that is not ours is a clear 404 to anyone.
+    "notifications:unsubscribe": (
+        Case({"*": 404}, "forged", {"token": "eyJ1IjoxLCJwIjoibWFya2V0aW5nIn0:1xYWyN:forged"}),
+        Case({"*": 404}, "garbage", {"token": "not-a-token"}),
     ),
 }
 

@@ -33,6 +33,8 @@ ADMIN_REFUSES: dict[str, set[str]] = {
     "borrowers.closerun": {"add", "delete"},
     # A restructuring is the loan's history: written by accepting an offer, never added or deleted here.
     "borrowers.restructure": {"add", "delete"},
+    # A promise to pay changes only through the services (made, paid towards, broken): read here.
+    "borrowers.promisetopay": {"add", "delete"},
     # Applications come from borrowers and change only through the review page's services; the hardship
     # policy is one row.
     "hardship.application": {"add", "delete"},
@@ -41,6 +43,18 @@ ADMIN_REFUSES: dict[str, set[str]] = {
     "budget.budget": {"add", "delete"},
     # The outbox is written by the code only.
     "notifications.outboundemail": {"add", "delete"},
+    # The message log and the SMS provider's delivery reports are written by the code only.
+    "notifications.message": {"add", "delete"},
+    "notifications.providerreceipt": {"add", "delete"},
+    # Consent records moved here from privacy (notifications 0003): still append-only.
+    "notifications.consentrecord": {"add", "delete"},
+    # Reminder rules are turned off, never deleted (their messages name them). The call list is built
+    # after close of business, calls are started and ended on the call screen, flags are raised by a
+    # call's outcome and cleared on their page: none is added or deleted here.
+    "reminders.reminderrule": {"delete"},
+    "reminders.calllistentry": {"add", "delete"},
+    "reminders.callattempt": {"add", "delete"},
+    "reminders.contactflag": {"add", "delete"},
     # The audit trail: nobody adds, changes or deletes an event.
     "core.auditevent": {"add", "delete"},
     # A factor is enrolled by its owner, a session made by signing in: never from the admin (both may
@@ -69,6 +83,7 @@ SENSITIVE_MODELS = (
     "usersessions.usersession",
     "core.auditevent",
     "notifications.outboundemail",
+    "notifications.message",
     "borrowers.borrowerprofile",
     "borrowers.loan",
     "borrowers.instalment",
@@ -119,6 +134,8 @@ SENSITIVE_ALLOWED: dict[str, set[str]] = {
     "Support": {
         "accounts.view_user",
         "notifications.view_outboundemail",
+        # The message log (notifications 0005): did the reminder go out, and when.
+        "notifications.view_message",
         "portal.view_contactdetails",
         "portal.view_repaymentaccount",
         # Support handles borrowers' privacy requests (privacy 0002).

@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from borrowers import services
+from borrowers.tasks import close_then_send
 from core.business_date import business_date_today
 
 
@@ -28,3 +29,6 @@ class Command(BaseCommand):
             f"Closed through {day}: {summary.dates} business date(s), {summary.loans} loan-close(s), "
             f"{summary.entries} ledger entries written, {summary.errors} loan(s) failed."
         )
+        # Its last step, as the nightly task's: the day's reminders and call list (idempotent).
+        close_then_send(day)
+        self.stdout.write(f"Sent the steps after the close for {day}: the day's reminders and the call list.")

@@ -11,6 +11,7 @@ from core.business_date import business_date_today
 from education import demo as education_demo
 from hardship import demo as hardship_demo
 from portal import demo as portal_demo
+from reminders import demo as reminders_demo
 
 
 class Command(BaseCommand):
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         # The notices those steps mail to the demo borrowers are kept in the outbox, not printed here.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             hardship_demo.seed(today=today)
+            reminders_demo.seed(today=today)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data loaded. Logins (password for all: {accounts_demo.DEMO_PASSWORD}):")
         )
