@@ -6,6 +6,7 @@ gets: the page, its htmx piece, or 404 when the loan is not the signed-in borrow
 """
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+import loanmath
 from accounts.http import AuthenticatedHtmxRequest
 from borrowers import promise_rules, selectors, services
 from borrowers.forms import DueDayForm, LoanLinkForm, PayOnForm, PromiseForm
@@ -144,6 +146,16 @@ def loan_promise(request: AuthenticatedHtmxRequest, reference: str) -> HttpRespo
     return render(request, "borrowers/promise.html", context)
 
 
+def _due_day_as_shown(posted: Any, move: loanmath.DueDayMove | None) -> bool:
+    """Whether the confirmation carries the first new due date and its interest that the move gives now."""
+    if move is None:
+        return False
+    return (
+        posted.get("first_due") == move.first_due_after.isoformat()
+        and posted.get("interest") == f"{move.interest_after:.2f}"
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def loan_due_day(request: AuthenticatedHtmxRequest, reference: str) -> HttpResponse:
@@ -160,7 +172,18 @@ def loan_due_day(request: AuthenticatedHtmxRequest, reference: str) -> HttpRespo
     page = first
     if bound and form.is_valid():
         day = form.cleaned_data["day"]
-        if request.method == "POST":
+        page = selectors.due_day_page(loan=loan, today=today, last_move_on=last_move, day=day)
+        if request.method == "POST" and not _due_day_as_shown(request.POST, page.move):
+            # A stale or altered confirmation (a payment since the preview, another tab): show the move
+            # as it is now and ask again, rather than apply figures the borrower did not see.
+            form.add_error(
+                None,
+                _(
+                    "The figures have changed since you looked: check the new schedule below and "
+                    "confirm again."
+                ),
+            )
+        elif request.method == "POST":
             try:
                 services.loan_due_day_move(user=request.user, loan_id=loan.info.loan.id, day=day, today=today)
             except ApplicationError as error:
@@ -171,7 +194,6 @@ def loan_due_day(request: AuthenticatedHtmxRequest, reference: str) -> HttpRespo
                     _("Done: your loan now falls due on day %(day)s of each month.") % {"day": day},
                 )
                 return redirect(f"{reverse('borrowers:detail', args=[loan.info.loan.reference])}#schedule")
-        page = selectors.due_day_page(loan=loan, today=today, last_move_on=last_move, day=day)
     context = {"page": page, "card": page.card, "form": form}
     partial = "due-day-preview" if request.htmx and request.method == "GET" and bound else None
     return render_page(request, "borrowers/due_day.html", context, partial=partial, push=True)

@@ -84,6 +84,9 @@ class BusinessDateFilter(admin.SimpleListFilter):
 
 @admin.register(CallListEntry)
 class CallListEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[CallListEntry]):
+    class Media:
+        css = {"all": ("css/reminders-admin.css",)}
+
     change_list_template = "admin/reminders/calllistentry/change_list.html"
     list_display = (
         "priority",
@@ -262,6 +265,9 @@ class CallListEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[CallListEntry]):
 
 @admin.register(CallAttempt)
 class CallAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[CallAttempt]):
+    class Media:
+        css = {"all": ("css/reminders-admin.css",)}
+
     list_display = ("started_at", "borrower", "staff", "local_day", "outcome", "ended_at")
     list_filter = ("outcome",)
     list_select_related = ("borrower", "staff")
@@ -272,6 +278,9 @@ class CallAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[CallAttempt]):
 @admin.register(ContactFlag)
 class ContactFlagAdmin(ReadOnlyAdminMixin, ObjectActionAdminMixin[ContactFlag]):
     """Open flags first. A flag is cleared on its page (`<id>/clear/`), with a note; never deleted."""
+
+    class Media:
+        css = {"all": ("css/reminders-admin.css",)}
 
     object_action_path = "clear"
     object_action_kwarg = "flag_id"

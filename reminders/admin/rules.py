@@ -17,6 +17,9 @@ CHANNEL_LABELS = dict(CHANNELS)
 
 @admin.register(ReminderRule)
 class ReminderRuleAdmin(AuditedModelAdmin[ReminderRule]):
+    class Media:
+        css = {"all": ("css/reminders-admin.css",)}
+
     form = ReminderRuleForm
     list_display = ("code", "kind", "days", "channels_shown", "send_hour", "priority", "active", "updated_at")
     list_filter = ("kind", "active")

@@ -11,6 +11,7 @@ penalty, ACT/365. Instalments 1 and 2 are paid on their dates; on D0 = 2026-03-2
 """
 
 import itertools
+from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,7 @@ import pytest
 from django.db import connection
 from django.db.models import Sum
 from django.test import override_settings
+from django.utils import translation
 
 import loanmath
 from accounts.models import User
@@ -32,6 +34,14 @@ from tests.conftest import make_user, require
 from tests.loanmath.due_day_oracle import OracleItem, expected_move
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The services' messages are read in English (the Chinese is checked by test_translations)."""
+    with translation.override("en"):
+        yield
+
 
 NIL = Decimal("0.00")
 D0 = date(2026, 3, 20)

@@ -324,11 +324,41 @@ def test_the_due_day_page_previews_the_new_schedule_and_writes_nothing(client: C
     assert "¥134.79" in piece
 
 
+def confirmation(client: Client, loan: Any, day: str) -> dict[str, str]:
+    """The confirm form's fields, as the preview for `day` draws them."""
+    preview = text(client.get(due_day_url(loan), {"day": day}))
+    form = preview.split('method="post"', 1)[1].split("</form>", 1)[0]
+    return dict(re.findall(r'<input type="hidden" name="(day|first_due|interest)" value="([^"]*)"', form))
+
+
+@pytest.mark.parametrize(
+    "change", [{"interest": "0.01"}, {"first_due": "2030-01-25"}, {"day": "3"}, {"interest": None}]
+)
+def test_a_confirmation_that_is_not_what_the_preview_showed_moves_nothing(
+    client: Client, settings: Any, change: dict[str, str | None]
+) -> None:
+    """Altered, stale or partial (the hostile-input test sent day=3 alone, and it moved): asked again."""
+    user, loan = owner_of_current(settings)
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    data = confirmation(client, loan, "25")
+    assert set(data) == {"day", "first_due", "interest"}
+    for name, value in change.items():
+        if value is None:
+            del data[name]
+        else:
+            data[name] = value
+    response = client.post(due_day_url(loan), data)
+    assert response.status_code == 200
+    assert "The figures have changed since you looked" in text(response)
+    assert not Restructure.objects.exists()
+
+
 def test_confirming_moves_the_due_day_and_the_loan_page_shows_it(client: Client, settings: Any) -> None:
     user, loan = owner_of_current(settings)
     client.force_login(user)
     client.cookies["django_language"] = "en"
-    response = client.post(due_day_url(loan), {"day": "25"})
+    response = client.post(due_day_url(loan), confirmation(client, loan, "25"))
     assert response.status_code == 302
     assert response["Location"].endswith("#schedule")
     record = Restructure.objects.get(loan=loan)

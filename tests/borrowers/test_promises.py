@@ -9,6 +9,7 @@ overdue with their fees and penalty.
 """
 
 import itertools
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 import loanmath
 from accounts.models import User
@@ -30,6 +32,14 @@ from tests.borrowers.factories import assert_ledger_reconciles, make_borrower, m
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The services' messages are read in English (the Chinese is checked by test_translations)."""
+    with translation.override("en"):
+        yield
+
 
 NIL = Decimal("0.00")
 D0 = date(2026, 4, 10)

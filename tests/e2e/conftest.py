@@ -174,6 +174,11 @@ def _staff_groups_restore() -> None:
         import_module("notifications.migrations.0005_support_reads_messages").SUPPORT,
     ):
         groups_grant(apps, grants)
+    # The six reminder rules are a data migration's rows too: the demo's reminders are written from them.
+    from reminders.models import ReminderRule
+
+    if not ReminderRule.objects.exists():
+        import_module("reminders.migrations.0002_six_reminder_rules").seed(apps, None)
 
 
 def _on_test_database() -> bool:

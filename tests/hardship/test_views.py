@@ -169,7 +169,8 @@ def test_a_step_beyond_the_furthest_reached_redirects_back_to_it() -> None:
         (2, {"reason": "lottery", "duration": "forever"}, "Choose from the list."),
         (3, {"salary": "abc", "action": "save"}, "Enter an amount in yuan"),
         (3, {"salary": "-5", "action": "save"}, "Enter 0 or more"),
-        (3, {"salary": "1e400", "action": "save"}, "Enter at most"),
+        (3, {"salary": "1e400", "action": "save"}, "Enter an amount in yuan"),  # no exponents
+        (3, {"salary": "99999999999", "action": "save"}, "Enter at most"),
         (4, {}, "Choose one of the options, or ask us to propose one."),
         (4, {"option": '{"kind": "waiver"'}, "The options have changed"),
         (4, {"option": '{"kind":"extension","months":999}'}, "The options have changed"),

@@ -162,4 +162,4 @@ def test_a_subject_with_a_line_break_is_refused(subject: str) -> None:
     with translation.override("en"):
         form = ReminderRuleForm(_form_data(rule, subject_en=subject), instance=rule)
         assert not form.is_valid()
-    assert "line break" in form.errors["subject_en"][0]
+        assert "line break" in form.errors["subject_en"][0]

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, browser, chromium_path_session, demo_site  # noqa: F401
+from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.pages import BORROWER
 from tests.e2e.test_every_page import SETTLED_JS, Contexts, _check, _inspect
 
@@ -23,7 +23,7 @@ OVERDUE, CURRENT = "AX-DEMO-1002", "AX-DEMO-1001"
 
 
 @pytest.fixture(scope="module")
-def contexts(browser, demo_site: str) -> Any:  # type: ignore[no-untyped-def]  # noqa: F811
+def contexts(browser, demo_site: str) -> Any:  # type: ignore[no-untyped-def]
     SHOTS.mkdir(parents=True, exist_ok=True)
     holder = Contexts(browser, demo_site)
     yield holder
