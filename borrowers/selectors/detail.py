@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import loanmath
+from borrowers.due_day_rules import next_move_allowed_on
 from borrowers.models import LedgerEntry, Restructure
 from borrowers.selectors.cards import LoanCard, MilestoneView, card_figures, milestone_views
 from borrowers.selectors.charges import ChargeLine, charge_lines
@@ -124,13 +125,14 @@ def _schedule(instalments: Sequence[InstalmentInfo], today: date) -> tuple[Sched
                 + inst.fees_unpaid
                 + inst.penalty_unpaid
             )
+        principal, interest = inst.scheduled_before or (inst.principal, inst.interest)
         rows.append(
             ScheduleRow(
                 number=inst.number,
                 due_date=inst.due_date,
-                principal=inst.principal,
-                interest=inst.interest,
-                payment=inst.principal + inst.interest,
+                principal=principal,
+                interest=interest,
+                payment=principal + interest,
                 paid=paid,
                 unpaid=unpaid,
                 state=state,
@@ -251,7 +253,17 @@ def borrower_loan_detail(*, loan: LoanBundle, today: date, pay_on: date | None =
             )
         ),
         offer_promise=figures.card.is_active and figures.card.is_overdue and figures.card.promise is None,
-        offer_due_day=figures.card.is_active and not figures.card.is_overdue,
+        # Not offered again within a year of a move (the page it leads to would only say so).
+        offer_due_day=figures.card.is_active
+        and not figures.card.is_overdue
+        and not any(
+            (allowed := next_move_allowed_on(moved)) is not None and today < allowed
+            for moved in (
+                i.created_by_restructure[0]
+                for i in info.instalments
+                if i.created_by_restructure and i.created_by_kind == DUE_DAY
+            )
+        ),
         offer_hardship=figures.card.status == "active"
         and (
             figures.card.is_overdue

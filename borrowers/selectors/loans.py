@@ -102,6 +102,9 @@ class InstalmentInfo:
     # as history), and the one that created it, as (applied on, kind label).
     superseded: bool = False
     created_by_restructure: tuple[date, str] | None = None
+    # A replaced instalment's (principal, interest) as scheduled before it was replaced: what the
+    # borrower's old schedule showed (display only; the money reads the row's own figures).
+    scheduled_before: tuple[Decimal, Decimal] | None = None
     # The business date of the restructuring that replaced it, and the kind of the one that created it.
     superseded_on: date | None = None
     created_by_kind: str = ""
@@ -219,7 +222,19 @@ def _instalment_info(inst: Instalment) -> InstalmentInfo:
         superseded_on=inst.superseded_by.applied_on if inst.superseded_by is not None else None,
         created_by_kind=inst.restructure.kind if inst.restructure is not None else "",
         interest_fixed=inst.interest_fixed,
+        scheduled_before=_scheduled_before(inst),
     )
+
+
+def _scheduled_before(inst: Instalment) -> tuple[Decimal, Decimal] | None:
+    """A replaced instalment's principal and interest as they were scheduled before the restructuring or
+    due-day move that replaced it (kept in that record; the row itself now holds only what was paid)."""
+    if inst.superseded_by is None:
+        return None
+    for row in inst.superseded_by.schedule_before:
+        if row.get("number") == inst.number:
+            return Decimal(str(row["principal"])), Decimal(str(row["interest"]))
+    return None
 
 
 def _loan_info(loan: Loan) -> LoanInfo:

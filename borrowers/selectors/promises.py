@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 import loanmath
 from borrowers import promise_rules
@@ -189,4 +189,12 @@ def promise_preview(*, loan: LoanBundle, today: date, amount: Decimal, pay_by: d
         milestones=tuple(views[m.day] for m in crossed if m.day in views),
         covers_all_due=amount >= then.amount_due,
         left_due_then=max(then.amount_due - amount, ZERO),
+    )
+
+
+def promise_open_borrower_ids() -> "QuerySet[PromiseToPay, int]":
+    """The borrower profiles with an open promise on any loan, as a lazy subquery (Support's call list
+    leaves them out: no call while a promise is open). No query until it is used inside another."""
+    return PromiseToPay.objects.filter(status=PromiseToPay.Status.OPEN).values_list(
+        "loan__borrower_id", flat=True
     )

@@ -51,7 +51,7 @@ from hardship.selectors.options import (
     terms_from_value,
     terms_value,
 )
-from hardship.selectors.reminders import loans_under_review
+from hardship.selectors.reminders import borrowers_under_review, loans_under_review
 from hardship.selectors.statement import (
     OTHER_DEBT_CATEGORIES,
     StatementFigures,
@@ -87,6 +87,7 @@ __all__ = [
     "borrower_application",
     "borrower_applications",
     "borrower_evidence",
+    "borrowers_under_review",
     "credit_record",
     "evidence_file_of",
     "has_open_application",

@@ -21,12 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from borrowers import selectors as borrower_selectors
 from core import business_date as clock
 from core.admin import admin_page
 from core.admin_readonly import ReadOnlyAdminMixin
 from core.admin_service import ObjectActionAdminMixin
 from core.exceptions import ApplicationError
 from core.templatetags.money import money
+from hardship import selectors as hardship_selectors
 from reminders import services
 from reminders.admin.screen import PRIORITY_FORMULA, PRIORITY_PARTS, call_screen_context
 from reminders.forms_admin import CallOutcomeForm, FlagClearForm
@@ -109,10 +111,17 @@ class CallListEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[CallListEntry]):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CallListEntry]:
         last = CallAttempt.objects.filter(entry=OuterRef("pk")).exclude(outcome="").order_by("-started_at")
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(calls=Count("attempts"), last_outcome_code=Subquery(last.values("outcome")[:1]))
+        # A promise made or an application submitted since the list was built takes the borrower off it
+        # (the service refuses the call anyway): nobody works down a list of people they may not call.
+        # The call screen itself still opens and says why the call is refused.
+        entries = super().get_queryset(request)
+        match = request.resolver_match
+        if match is not None and (match.url_name or "").endswith("_changelist"):
+            entries = entries.exclude(borrower_id__in=borrower_selectors.promise_open_borrower_ids()).exclude(
+                borrower_id__in=hardship_selectors.borrowers_under_review()
+            )
+        return entries.annotate(
+            calls=Count("attempts"), last_outcome_code=Subquery(last.values("outcome")[:1])
         )
 
     def get_ordering(self, request: HttpRequest) -> list[str]:

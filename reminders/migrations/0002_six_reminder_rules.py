@@ -18,7 +18,7 @@ RULES = [
         "subject_zh_hans": "还款提醒：{due_date}到期",
         "subject_en": "Reminder: a payment is due on {due_date}",
         "body_zh_hans": (
-            "{name}你好，你的贷款{reference}本期应还{amount}，将于{due_date}到期。{cost_of_waiting}"
+            "{name}你好，你的借款{reference}本期应还{amount}，将于{due_date}到期。{cost_of_waiting}"
             "{next_milestone}提前安排好，就不用多付一分钱。查看或还款：{link}"
         ),
         "body_en": (
@@ -36,7 +36,7 @@ RULES = [
         "subject_zh_hans": "还款提醒：明天到期",
         "subject_en": "Reminder: a payment is due tomorrow",
         "body_zh_hans": (
-            "{name}你好，你的贷款{reference}本期{amount}将于明天{due_date}到期。{cost_of_waiting}"
+            "{name}你好，你的借款{reference}本期{amount}将于明天{due_date}到期。{cost_of_waiting}"
             "{next_milestone}如已还款，请忽略本条提醒。查看或还款：{link}"
         ),
         "body_en": (
@@ -54,7 +54,7 @@ RULES = [
         "subject_zh_hans": "还款提醒：今天到期",
         "subject_en": "Reminder: a payment is due today",
         "body_zh_hans": (
-            "{name}你好，你的贷款{reference}本期{amount}今天到期。{cost_of_waiting}{next_milestone}"
+            "{name}你好，你的借款{reference}本期{amount}今天到期。{cost_of_waiting}{next_milestone}"
             "如已还款，请忽略本条提醒。查看或还款：{link}"
         ),
         "body_en": (
@@ -69,10 +69,10 @@ RULES = [
         "channels": ["sms", "in_app"],
         "send_hour": 10,
         "priority": 30,
-        "subject_zh_hans": "你的贷款{reference}有一笔还款未到账",
+        "subject_zh_hans": "你的借款{reference}有一笔还款未到账",
         "subject_en": "A payment on your loan {reference} has not arrived",
         "body_zh_hans": (
-            "{name}你好，你的贷款{reference}在{due_date}到期的款项还没有收到，目前应还{amount}。"
+            "{name}你好，你的借款{reference}在{due_date}到期的款项还没有收到，目前应还{amount}。"
             "最晚在{pay_by}还清，就不会再增加费用。{cost_of_waiting}{next_milestone}"
             "如果一时周转不开，可以告诉我们你能还款的日期：{link}"
         ),
@@ -89,10 +89,10 @@ RULES = [
         "channels": ["sms", "email", "in_app"],
         "send_hour": 10,
         "priority": 20,
-        "subject_zh_hans": "你的贷款{reference}已逾期{days_overdue}天",
+        "subject_zh_hans": "你的借款{reference}已逾期{days_overdue}天",
         "subject_en": "Your loan {reference} is {days_overdue} days overdue",
         "body_zh_hans": (
-            "{name}你好，你的贷款{reference}已逾期{days_overdue}天，目前应还{amount}，最好在{pay_by}还清。"
+            "{name}你好，你的借款{reference}已逾期{days_overdue}天，目前应还{amount}，最好在{pay_by}还清。"
             "{cost_of_waiting}{next_milestone}如果还款有困难，你可以承诺一个还款日期，"
             "或在“帮助”页申请困难协商，我们会认真考虑你的情况：{link}"
         ),
@@ -110,10 +110,10 @@ RULES = [
         "channels": ["sms", "email", "in_app"],
         "send_hour": 10,
         "priority": 10,
-        "subject_zh_hans": "重要：你的贷款{reference}已逾期{days_overdue}天",
+        "subject_zh_hans": "重要：你的借款{reference}已逾期{days_overdue}天",
         "subject_en": "Important: your loan {reference} is {days_overdue} days overdue",
         "body_zh_hans": (
-            "{name}你好，你的贷款{reference}已逾期{days_overdue}天，目前应还{amount}。{next_milestone}"
+            "{name}你好，你的借款{reference}已逾期{days_overdue}天，目前应还{amount}。{next_milestone}"
             "{cost_of_waiting}现在还款、承诺一个还款日期，或申请困难协商，都还来得及。"
             "我们愿意和你一起想办法：{link}"
         ),

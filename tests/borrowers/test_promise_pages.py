@@ -366,6 +366,14 @@ def test_confirming_moves_the_due_day_and_the_loan_page_shows_it(client: Client,
     page = text(client.get(reverse("borrowers:detail", args=[loan.reference])))
     assert "you moved this loan's due day" in page
     assert "The schedule before the due day moved" in page
+    # Moved: the page no longer offers a move it would refuse for a year (new-user pass).
+    assert f'href="{due_day_url(loan)}"' not in page
+    # The old schedule shows what it said, not the zeros left on the replaced rows (new-user pass).
+    history = page.split("The schedule before the due day moved", 1)[1].split("</details>", 1)[0]
+    first = record.schedule_before[0]
+    scheduled = Decimal(first["principal"]) + Decimal(first["interest"])
+    assert scheduled > 0
+    assert f"{scheduled:,.2f}" in history
     assert "restructured" not in page
     again = text(client.get(due_day_url(loan)))
     assert "once a year" in again

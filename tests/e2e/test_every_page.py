@@ -38,9 +38,9 @@ from tests.e2e.pages import (
 
 # ANXIN_PAGES_DIR: somewhere else for the screenshots, e.g. for two runs at once on one work tree.
 PAGES_DIR = Path(os.environ.get("ANXIN_PAGES_DIR", ARTIFACTS / "pages"))
-RESULTS = PAGES_DIR / "results.jsonl"
-# One xdist worker runs the module: one seeded server and one results.jsonl for all its pages.
-pytestmark = pytest.mark.xdist_group("every-page")
+# One results file a worker (each seeds its own server): results.jsonl, or results-gw0.jsonl and so on.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+RESULTS = PAGES_DIR / (f"results-{_WORKER}.jsonl" if _WORKER else "results.jsonl")
 HEIGHT = {360: 740, 1280: 800}
 BROWSER_LOCALE = {"zh-hans": "zh-CN", "en": "en-US"}
 AXE_FAILING_IMPACTS = {"serious", "critical"}
@@ -53,8 +53,15 @@ def _cases() -> Iterator[Any]:
             for width in WIDTHS:
                 for page in pages_from_patterns():
                     if role in page.roles:
+                        # One xdist group a language: the two can run on both workers at once, each
+                        # signing in once per role and width (a group stays on one worker).
                         yield pytest.param(
-                            role, language, width, page, id=f"{role}-{language}-{width}-{page.slug}"
+                            role,
+                            language,
+                            width,
+                            page,
+                            id=f"{role}-{language}-{width}-{page.slug}",
+                            marks=pytest.mark.xdist_group(f"every-page-{language}"),
                         )
 
 

@@ -221,3 +221,27 @@ def test_the_call_screen_shows_the_borrowers_own_clock(settings: Any, zone: str,
     entry = CallListEntry.objects.get(business_date=TODAY)
     page = _client(support_agent()).get(reverse("admin:reminders_calllistentry_change", args=[entry.pk]))
     assert f'<td id="call-local-time">2026-03-17 {shown} ({zone})</td>' in page.content.decode()
+
+
+def test_a_promise_made_after_the_list_was_built_takes_the_borrower_off_it(
+    screen: tuple[Client, CallListEntry],
+) -> None:
+    """Found by the new-user pass: the list kept people with a promise made since the morning, whom the
+    call screen then refused. They leave the list; their call screen still opens and says why."""
+    from borrowers.models import PromiseToPay
+
+    client, entry = screen
+    listing = reverse("admin:reminders_calllistentry_changelist")
+    assert entry.borrower.full_name in client.get(listing).content.decode()
+    PromiseToPay.objects.create(
+        loan=entry.loan,
+        amount=Decimal("100.00"),
+        pay_by=TODAY + timedelta(days=3),
+        made_on=TODAY,
+        source="site",
+        paid_towards=Decimal("0.00"),
+    )
+    assert entry.borrower.full_name not in client.get(listing).content.decode()
+    screen_page = client.get(reverse("admin:reminders_calllistentry_change", args=[entry.pk]))
+    assert screen_page.status_code == 200
+    assert "open promise to pay" in screen_page.content.decode()
