@@ -6,11 +6,10 @@ gets: the page, its htmx piece, or 404 when the loan is not the signed-in borrow
 """
 
 from datetime import timedelta
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -146,7 +145,7 @@ def loan_promise(request: AuthenticatedHtmxRequest, reference: str) -> HttpRespo
     return render(request, "borrowers/promise.html", context)
 
 
-def _due_day_as_shown(posted: Any, move: loanmath.DueDayMove | None) -> bool:
+def _due_day_as_shown(posted: QueryDict, move: loanmath.DueDayMove | None) -> bool:
     """Whether the confirmation carries the first new due date and its interest that the move gives now."""
     if move is None:
         return False
