@@ -1,4 +1,4 @@
-"""Load the starter curriculum (education/curriculum/curriculum.json) as published lessons.
+"""Load the starter curriculum (education/curriculum/: courses.json and a file per lesson) as published lessons.
 
 Idempotent and respectful of editors: a course is matched by its key and a lesson by course, key and
 language. Missing lessons are created, each with its quiz, tags and a first version. A lesson nobody has
@@ -41,7 +41,10 @@ from education.models import (
 )
 from education.services import TEXT_FIELDS, bodies_render, lesson_version_create
 
-CURRICULUM_PATH = Path(__file__).resolve().parent / "curriculum" / "curriculum.json"
+# A directory: courses.json lists the courses and, in order, the keys of their lessons; each lesson is
+# lessons/<key>.json (one file per lesson, so a fix to one lesson is a diff of one file). A single JSON
+# file in the shape below is read as it is (the tests' small curriculum).
+CURRICULUM_PATH = Path(__file__).resolve().parent / "curriculum"
 LANGUAGE_CODES = ("zh-hans", "en")
 # The note on every version the loader writes; a lesson whose latest version has it, and whose text is
 # still that version's, has not been edited since.
@@ -350,6 +353,19 @@ def _rules_ensure() -> int:
     return len(rules)
 
 
-def curriculum_read(path: Path = CURRICULUM_PATH) -> Any:
+def _json(path: Path) -> Any:
     with path.open(encoding="utf-8") as handle:
         return json.load(handle)
+
+
+def curriculum_read(path: Path = CURRICULUM_PATH) -> Any:
+    """The curriculum as one object: a JSON file as it is, or a curriculum directory assembled."""
+    if not path.is_dir():
+        return _json(path)
+    data = _json(path / "courses.json")
+    for course in data.get("courses", []):
+        keys = course.get("lessons", [])
+        if not all(isinstance(key, str) and key.replace("-", "").isalnum() for key in keys):
+            raise CurriculumError(f"course {course.get('key')}: lessons must be listed by their keys")
+        course["lessons"] = [_json(path / "lessons" / f"{key}.json") for key in keys]
+    return data

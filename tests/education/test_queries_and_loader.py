@@ -110,12 +110,17 @@ def test_a_malformed_file_is_refused_whole_naming_the_place(db: None, tmp_path: 
 
 
 def test_the_starter_curriculum_file_is_well_formed() -> None:
-    if not CURRICULUM_PATH.exists():
-        pytest.skip("education/curriculum/curriculum.json is not there yet")
     from education.loader import _check
 
-    data = json.loads(CURRICULUM_PATH.read_text(encoding="utf-8"))
+    data = curriculum_read(CURRICULUM_PATH)
     _check(data)
+    listed = {
+        key
+        for course in json.loads((CURRICULUM_PATH / "courses.json").read_text())["courses"]
+        for key in course["lessons"]
+    }
+    # Every lesson file is listed in a course, so none is silently left out of the curriculum.
+    assert listed == {path.stem for path in (CURRICULUM_PATH / "lessons").glob("*.json")}
     lessons = [lesson for course in data["courses"] for lesson in course["lessons"]]
     assert len(lessons) >= 10
     assert all("zh-hans" in lesson and "en" in lesson for lesson in lessons)
