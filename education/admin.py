@@ -6,6 +6,7 @@ table and four eyes whatever this admin shows. A lesson's text and quiz can be c
 """
 
 import difflib
+import json
 from typing import Any
 
 from django import forms
@@ -14,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
@@ -28,9 +30,18 @@ from core.audit_denied import authz_denied_record
 from core.exceptions import ApplicationError
 from education import selectors, services
 from education.forms import LessonAdminForm, TransitionForm
-from education.models import Choice, Course, Lesson, LessonTag, LessonVersion, Question, RecommendationRule
+from education.models import (
+    Choice,
+    Course,
+    Lesson,
+    LessonSource,
+    LessonTag,
+    LessonVersion,
+    Question,
+    RecommendationRule,
+)
 
-CONTENT_FIELDS = ("title", "summary", "minutes", "body_markdown")
+CONTENT_FIELDS = ("title", "summary", "minutes", "body_markdown", "worked_examples", "promises")
 # Workflow refusals that are an authorisation matter (no right, four eyes, someone else's submission).
 REFUSALS_AUDITED = frozenset({"forbidden", "own_draft", "not_author"})
 
@@ -58,6 +69,21 @@ class LessonTagInline(admin.StackedInline[LessonTag, Lesson]):
 
     model = LessonTag
     extra = 1
+
+
+class LessonSourceInline(admin.TabularInline[LessonSource, Lesson]):
+    model = LessonSource
+    extra = 0
+    fields = ("order", "title", "issuer", "issued", "reference", "url")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _draft(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _draft(obj) and super().has_delete_permission(request, obj)
 
 
 class QuestionInline(admin.TabularInline[Question, Lesson]):
@@ -89,7 +115,7 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
     list_filter = ("status", "language", "course", "tags__situation")
     list_select_related = ("course",)
     search_fields = ("title", "key", "summary")
-    inlines = (LessonTagInline, QuestionInline)
+    inlines = (LessonTagInline, LessonSourceInline, QuestionInline)
     readonly_fields = ("status", "publish_at", "submission_comment", "review_comment", "editorial")
     fieldsets = (
         (None, {"fields": ("editorial", "status", "publish_at", "submission_comment", "review_comment")}),
@@ -129,12 +155,19 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
             reverse("admin:education_lesson_versions", args=[obj.pk]),
             _("Versions"),
         )
+        # The worked examples' figures as the text states them and as loanmath recomputes them, and what
+        # else stands between this lesson and a reviewer (shown here, refused at submission).
+        checked = render_to_string(
+            "admin/education/lesson/_figures.html",
+            {"figures": services.lesson_figures(obj), "content_problems": services.content_problems(obj)},
+        )
         problems = services.quiz_problems(lesson=obj)
         if not problems:
-            return links
+            return format_html("{}{}", links, checked)
         return format_html(
-            '{}<div class="errornote lesson-quiz-problems"><p>{}</p><ul>{}</ul></div>',
+            '{}{}<div class="errornote lesson-quiz-problems"><p>{}</p><ul>{}</ul></div>',
             links,
+            checked,
             _(
                 "Borrowers could not pass this quiz yet. Open each question (“Change”) and give it at least "
                 "two answers, exactly one of them right:"
@@ -205,7 +238,7 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
                     publish_at=form.cleaned_data["publish_at"],
                     request=request,
                 )
-            except services.QuizNotPassableError as error:
+            except (services.QuizNotPassableError, services.ContentNotReadyError) as error:
                 for sentence in (error.summary, *error.problems):
                     form.add_error(None, sentence)
             except ApplicationError as error:
@@ -227,6 +260,8 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
             form=form,
             transitions=services.transitions_allowed(lesson=lesson, actor=_editor(request)),
             quiz_problems=services.quiz_problems(lesson=lesson),
+            content_problems=services.content_problems(lesson),
+            figures=services.lesson_figures(lesson),
             history=selectors.lesson_history(lesson=lesson),
         )
 
@@ -289,7 +324,18 @@ def version_diff(older: LessonVersion, newer: LessonVersion) -> str:
     """A side-by-side table of what changed. difflib escapes the text it puts in the table (&, <, >)."""
 
     def lines(version: LessonVersion) -> list[str]:
-        return [version.title, version.summary, str(version.minutes), "", *version.body_markdown.splitlines()]
+        checked = json.dumps(
+            {"examples": version.worked_examples, "promises": version.promises}, ensure_ascii=False, indent=1
+        )
+        return [
+            version.title,
+            version.summary,
+            str(version.minutes),
+            "",
+            *version.body_markdown.splitlines(),
+            "",
+            *checked.splitlines(),
+        ]
 
     table = difflib.HtmlDiff(wrapcolumn=60).make_table(
         lines(older), lines(newer), f"v{older.number}", f"v{newer.number}", context=True, numlines=3

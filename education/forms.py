@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import ApplicationError
+from core.features import features
+from education.examples import ExampleError, examples_parse
 from education.models import BODY_MAX_CHARS, Lesson
 from education.quiz import QuestionItem
 from education.services import AnswerFeedback, body_render
@@ -63,8 +65,43 @@ class LessonAdminForm(forms.ModelForm[Lesson]):
             "minutes",
             "pass_mark_percent",
             "body_markdown",
+            "worked_examples",
+            "promises",
         )
-        widgets = {"body_markdown": forms.Textarea(attrs={"rows": 24, "maxlength": BODY_MAX_CHARS})}
+        widgets = {
+            "body_markdown": forms.Textarea(attrs={"rows": 24, "maxlength": BODY_MAX_CHARS}),
+            "worked_examples": forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "promises" in self.fields:
+            # The features Anxin has (core.features), as boxes to tick; a key no longer registered stays
+            # visible so an editor can untick it.
+            registered = {key: str(feature.label) for key, feature in features().items()}
+            current = self.instance.promises if isinstance(self.instance.promises, list) else []
+            extra = {key: key for key in current if isinstance(key, str) and key not in registered}
+            choices: list[tuple[str, str]] = sorted({**registered, **extra}.items(), key=lambda item: item[1])
+            self.fields["promises"] = forms.MultipleChoiceField(
+                label=_("What the lesson promises about Anxin"),
+                choices=choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                help_text=_(
+                    "Tick each feature the text promises (for example, “no reminders at night”). The lesson "
+                    "cannot be submitted or published while one of them is missing or switched off."
+                ),
+            )
+
+    def clean_worked_examples(self) -> Any:
+        raw = self.cleaned_data.get("worked_examples")
+        if raw in (None, ""):
+            return []
+        try:
+            examples_parse(raw)
+        except ExampleError as error:
+            raise forms.ValidationError(error.message, code="examples") from error
+        return raw
 
     def clean_body_markdown(self) -> str:
         body: str = self.cleaned_data["body_markdown"]

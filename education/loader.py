@@ -1,4 +1,4 @@
-"""Load the starter curriculum (education/curriculum/: courses.json and a file per lesson) as published lessons.
+"""Load the starter curriculum (education/curriculum/: courses.json, a file per lesson) as published lessons.
 
 Idempotent and respectful of editors: a course is matched by its key and a lesson by course, key and
 language. Missing lessons are created, each with its quiz, tags and a first version. A lesson nobody has
@@ -10,12 +10,16 @@ are added for a situation only when it has no rule yet (staff may have changed t
 
     {"courses": [{"key", "order", "title": {"zh-hans", "en"}, "summary": {"zh-hans", "en"},
       "lessons": [{"key", "order", "minutes", "tags": [...],
+                   "examples": [worked examples, education.examples], "promises": [core.features keys],
+                   "sources": [{"title": {"zh-hans", "en"}, "issuer": {...}, "issued": "YYYY[-MM[-DD]]",
+                                "reference": {...}, "url"}],
                    "zh-hans": {"title", "summary", "body", "quiz": [{"question", "choices":
                                [{"text", "correct", "explanation"}]}]},
                    "en": {...}}]}]}
 """
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,13 +31,17 @@ from django.db.models import Q
 from accounts.models import User
 from core import business_date as clock
 from core.exceptions import ApplicationError
+from core.features import features
 from core.models import AuditEvent
 from core.services import audit_record
+from education.examples import ExampleError, examples_parse
 from education.models import (
     BODY_MAX_CHARS,
+    ISSUED_FORMAT,
     Choice,
     Course,
     Lesson,
+    LessonSource,
     LessonTag,
     Question,
     RecommendationRule,
@@ -106,6 +114,7 @@ def _check(data: Any) -> None:
                     raise CurriculumError(f"{lwhere}: unknown tag {tag!r}")
             if not any(language in lesson for language in LANGUAGE_CODES):
                 raise CurriculumError(f"{lwhere}: no language version")
+            _check_checked_content(lesson, lwhere)
             for language in (code for code in LANGUAGE_CODES if code in lesson):
                 text = lesson[language]
                 _text(text.get("title"), f"{lwhere} ({language}) title", limit=120)
@@ -120,6 +129,31 @@ def _check(data: Any) -> None:
                     for choice in choices:
                         _text(choice.get("text"), f"{qwhere} answer", limit=200)
                         _text(choice.get("explanation"), f"{qwhere} explanation", limit=400)
+
+
+def _check_checked_content(lesson: dict[str, Any], where: str) -> None:
+    """The lesson's worked examples parse, its promises are features Anxin has, its sources are complete."""
+    try:
+        examples_parse(lesson.get("examples", []))
+    except ExampleError as error:
+        raise CurriculumError(f"{where} examples: {error.message}") from error
+    promises = lesson.get("promises", [])
+    known = features()
+    if not isinstance(promises, list) or any(key not in known for key in promises):
+        raise CurriculumError(f"{where}: promises must be features Anxin has, from {sorted(known)}")
+    sources = lesson.get("sources", [])
+    if not isinstance(sources, list):
+        raise CurriculumError(f"{where}: sources must be a list")
+    for n, source in enumerate(sources, start=1):
+        for name, limit in (("title", 200), ("issuer", 120)):
+            for language in (code for code in LANGUAGE_CODES if code in lesson):
+                _text(
+                    (source.get(name) or {}).get(language),
+                    f"{where} source {n} {name} ({language})",
+                    limit=limit,
+                )
+        if not re.match(ISSUED_FORMAT, str(source.get("issued", ""))):
+            raise CurriculumError(f"{where} source {n}: issued must be YYYY, YYYY-MM or YYYY-MM-DD")
 
 
 def curriculum_load(*, data: Any, actor: User | None = None) -> LoadReport:
@@ -140,7 +174,7 @@ def curriculum_load(*, data: Any, actor: User | None = None) -> LoadReport:
             existing = {
                 (lesson.key, lesson.language): lesson
                 for lesson in Lesson.objects.filter(course=course).prefetch_related(
-                    "questions__choices", "versions"
+                    "questions__choices", "versions", "sources"
                 )
             }
             untouched = _untouched(existing.values())
@@ -251,7 +285,32 @@ def _differs(lesson: Lesson, spec: dict[str, Any], language: str) -> bool:
         or lesson.summary != text["summary"].strip()
         or lesson.minutes != spec.get("minutes", 5)
         or lesson.body_markdown != text["body"]
+        or lesson.worked_examples != spec.get("examples", [])
+        or lesson.promises != spec.get("promises", [])
         or _quiz_rows(lesson) != _quiz_spec(spec, language)
+        or _source_rows(lesson) != _sources_spec(spec, language)
+    )
+
+
+def _sources_spec(spec: dict[str, Any], language: str) -> list[tuple[str, str, str, str, str]]:
+    def text(source: dict[str, Any], name: str) -> str:
+        value = source.get(name) or ""
+        return str(value.get(language, "") if isinstance(value, dict) else value).strip()
+
+    return [
+        (text(s, "title"), text(s, "issuer"), text(s, "issued"), text(s, "reference"), text(s, "url"))
+        for s in spec.get("sources", [])
+    ]
+
+
+def _source_rows(lesson: Lesson) -> list[tuple[str, str, str, str, str]]:
+    return [(s.title, s.issuer, s.issued, s.reference, s.url) for s in lesson.sources.all()]
+
+
+def _sources_create(lesson: Lesson, spec: dict[str, Any], language: str) -> None:
+    LessonSource.objects.bulk_create(
+        LessonSource(lesson=lesson, order=order, title=t, issuer=i, issued=d, reference=r, url=u)
+        for order, (t, i, d, r, u) in enumerate(_sources_spec(spec, language), start=1)
     )
 
 
@@ -267,6 +326,11 @@ def _lesson_revise(
     lesson.minutes = spec.get("minutes", 5)
     lesson.body_markdown = text["body"]
     lesson.body_html = body_html
+    lesson.worked_examples = spec.get("examples", [])
+    lesson.promises = spec.get("promises", [])
+    if _source_rows(lesson) != _sources_spec(spec, language):
+        lesson.sources.all().delete()
+        _sources_create(lesson, spec, language)
     latest = max(version.number for version in lesson.versions.all())
     version = lesson_version_create(lesson=lesson, number=latest + 1, note=REVISED_NOTE)
     lesson.published_version = version.number
@@ -308,6 +372,8 @@ def _lesson_create(
         minutes=spec.get("minutes", 5),
         body_markdown=text["body"],
         body_html=body_html,
+        worked_examples=spec.get("examples", []),
+        promises=spec.get("promises", []),
         status=Lesson.Status.PUBLISHED,
         publish_at=now,
         published_version=1,
@@ -317,6 +383,7 @@ def _lesson_create(
         LessonTag(lesson=lesson, situation=tag) for tag in dict.fromkeys(spec.get("tags", []))
     )
     _quiz_create(lesson, text)
+    _sources_create(lesson, spec, language)
     return lesson
 
 

@@ -8,7 +8,7 @@ needs no job for.
 """
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -115,6 +115,21 @@ class Lesson(models.Model):
     published_version = models.PositiveIntegerField(
         _("version last approved"), null=True, blank=True, editable=False
     )
+    worked_examples = models.JSONField(
+        _("worked examples"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Each example's inputs and the figures the text quotes (education.examples): every figure is "
+            "recomputed before the lesson can be submitted or published."
+        ),
+    )
+    promises = models.JSONField(
+        _("what the lesson promises about Anxin"),
+        default=list,
+        blank=True,
+        help_text=_("The features the text relies on; each must be working before the lesson is published."),
+    )
     submission_comment = models.TextField(_("editor's note for the reviewer"), blank=True, editable=False)
     review_comment = models.TextField(_("reviewer's comment"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -154,6 +169,35 @@ class LessonTag(models.Model):
         return str(self.get_situation_display())
 
 
+ISSUED_FORMAT = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+
+
+class LessonSource(models.Model):
+    """Where a legal or regulatory statement in a lesson comes from: the document, who issued it and when.
+    Borrowers can open the list under the lesson ("Sources")."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="sources")
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    title = models.CharField(_("document"), max_length=200)
+    issuer = models.CharField(_("issued by"), max_length=120)
+    issued = models.CharField(
+        _("issued"),
+        max_length=10,
+        validators=[RegexValidator(ISSUED_FORMAT, _("Write the date as YYYY, YYYY-MM or YYYY-MM-DD."))],
+        help_text=_("YYYY, YYYY-MM or YYYY-MM-DD."),
+    )
+    reference = models.CharField(_("number or article"), max_length=200, blank=True)
+    url = models.URLField(_("address"), blank=True, max_length=300)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["lesson", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class LessonVersionIsAppendOnlyError(Exception):
     """Someone tried to change or delete a saved version of a lesson."""
 
@@ -172,6 +216,8 @@ class LessonVersion(models.Model):
     summary = models.CharField(_("summary"), max_length=300)
     minutes = models.PositiveSmallIntegerField(_("minutes to read"))
     body_markdown = models.TextField(_("body (Markdown)"))
+    worked_examples = models.JSONField(_("worked examples"), default=list, blank=True)
+    promises = models.JSONField(_("what the lesson promises about Anxin"), default=list, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

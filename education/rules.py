@@ -34,7 +34,8 @@ class Transition:
     needs_comment: bool = False
     four_eyes: bool = False
     author_only: bool = False
-    # The move puts the lesson in front of a reviewer or of borrowers, so its quiz must be passable.
+    # The move puts the lesson in front of a reviewer or of borrowers, so its quiz must be passable and
+    # its content checked (education.content_checks: figures, promises, sources).
     needs_passable_quiz: bool = False
 
 

@@ -75,8 +75,10 @@ class SupportMessageAdmin(ReadOnlyAdminMixin, ObjectActionAdminMixin[SupportMess
     object_action_template = "admin/portal/supportmessage/answer.html"
     object_action_related = ("user", "loan")
 
-    list_display = ("__str__", "answer_link", "status", "user", "loan", "sent_at")
-    list_filter = ("status", "topic")
+    # The topic is a column and the first filter: Support finds the complaints (topic "complaint") in one
+    # click, open ones first like every other message.
+    list_display = ("__str__", "topic", "answer_link", "status", "user", "loan", "sent_at")
+    list_filter = ("topic", "status")
     search_fields = ("=user__email", "=loan__reference")
     list_select_related = ("user", "loan")
     date_hierarchy = "sent_at"

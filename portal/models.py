@@ -109,6 +109,8 @@ class SupportMessage(models.Model):
         CANNOT_PAY = "cannot_pay", _("I cannot pay on time")
         PAYMENT = "payment", _("A payment or what I owe")
         ACCOUNT = "account", _("My account or linking a loan")
+        # A complaint is a message like any other, marked so Support finds it (the admin filters by it).
+        COMPLAINT = "complaint", _("A complaint, e.g. about how you were contacted")
         OTHER = "other", _("Something else")
 
     class Status(models.TextChoices):

@@ -1,5 +1,6 @@
 """The planner's inputs. Every field is bounded so a request can neither crash nor hang the simulator."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 import loanmath
 from core.forms import MoneyField
 from core.templatetags.money import CURRENCY_SYMBOL
-from loanmath import BORROWER_AMOUNT_MAX
+from loanmath import BORROWER_AMOUNT_MAX, CENT, ZERO
 
 # The limits are loanmath's, so the form and the simulator can never disagree. Every other amount a
 # borrower types here (a fee, an extra, a budget) has the same ceiling as the principal, BORROWER_AMOUNT_MAX.
@@ -239,3 +240,134 @@ class DebtsForm(forms.Form):
         if data.get("strategy") == loanmath.Strategy.CUSTOM.value and not data.get("order"):
             self.add_error("order", _("List your loans in the order you want to pay them off."))
         return data
+
+
+FEE_MONTHLY, FEE_UPFRONT = "monthly", "upfront"
+
+
+@dataclass(frozen=True)
+class ContractPayments:
+    """A contract's figures as the borrower typed them, to the fen: the money out and the money back."""
+
+    principal: Decimal  # the loan amount on the contract
+    received: Decimal  # what reached the borrower: the principal unless a fee was taken out of it first
+    payment: Decimal  # each month's payment, the last excepted
+    months: int
+    last_payment: Decimal  # the same as ``payment`` unless the schedule's last instalment differs
+    fee: Decimal  # a fee on top of the payments (0.00 when there is none)
+    fee_monthly: bool  # paid with every payment; otherwise once, when the money is paid out
+
+    def cash_flows(self) -> tuple[Decimal, ...]:
+        """Month by month from the lender's side (loanmath.apr's convention): minus what the borrower had
+        the use of at the start (what they received, less a fee they paid then), then each month's
+        payment with the monthly fee."""
+        upfront_fee, monthly_fee = (ZERO, self.fee) if self.fee_monthly else (self.fee, ZERO)
+        payments = [self.payment] * (self.months - 1) + [self.last_payment]
+        return (upfront_fee - self.received, *(payment + monthly_fee for payment in payments))
+
+
+class TrueRateForm(forms.Form):
+    """What a contract or a lender's app shows, to find the loan's real rate (/plan/rate/). The field
+    names are the URL's parameters, so a result can be shared. The initial values are the example of the
+    lesson "monthly-rate-vs-apr": ¥10,000 over 12 months at a fee of 0.8 % a month, 913.33 × 11 + 913.37."""
+
+    principal = MoneyField(
+        label=_("Loan amount on the contract (¥)"),
+        required=True,
+        min_value=AMOUNT_MIN,
+        max_value=PRINCIPAL_MAX,
+        max_digits=AMOUNT_DIGITS,
+        initial=Decimal("10000"),
+    )
+    received = MoneyField(
+        label=_("Amount you actually received (¥)"),
+        required=False,
+        min_value=CENT,
+        max_value=PRINCIPAL_MAX,
+        max_digits=AMOUNT_DIGITS,
+        help_text=_(
+            "Leave empty if the whole amount reached you; if a fee was taken out first, enter what arrived."
+        ),
+    )
+    payment = MoneyField(
+        label=_("Payment each month (¥)"),
+        required=True,
+        min_value=CENT,
+        max_value=BORROWER_AMOUNT_MAX,
+        max_digits=AMOUNT_DIGITS,
+        initial=Decimal("913.33"),
+        help_text=_("As the contract or the app shows it. A fee charged separately goes below."),
+    )
+    months = forms.IntegerField(
+        label=_("Number of monthly payments"),
+        min_value=1,
+        max_value=MONTHS_MAX,
+        initial=12,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    last_payment = MoneyField(
+        label=_("Last payment, if different (¥)"),
+        required=False,
+        min_value=CENT,
+        max_value=BORROWER_AMOUNT_MAX,
+        max_digits=AMOUNT_DIGITS,
+        initial=Decimal("913.37"),
+        help_text=_("A schedule's last payment often differs by a few fen. Leave empty if it is the same."),
+    )
+    fee = MoneyField(
+        label=_("Other fee (¥)"),
+        required=False,
+        min_value=AMOUNT_MIN,
+        max_value=BORROWER_AMOUNT_MAX,
+        max_digits=AMOUNT_DIGITS,
+        help_text=_("A service fee, membership fee or the like that the payment above does not include."),
+    )
+    fee_timing = forms.ChoiceField(
+        label=_("When this fee is paid"),
+        choices=[
+            (FEE_MONTHLY, _("Every month")),
+            (FEE_UPFRONT, _("Once, at the start")),
+        ],
+        required=False,
+        initial=FEE_MONTHLY,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        principal, received = data.get("principal"), data.get("received")
+        if principal is not None and principal < PRINCIPAL_MIN:
+            self.add_error(
+                "principal",
+                _("Enter at least %(minimum)s.") % {"minimum": f"{CURRENCY_SYMBOL}{PRINCIPAL_MIN:,.0f}"},
+            )
+        if principal is not None and received is not None and received > principal:
+            self.add_error(
+                "received", _("What you received cannot be more than the loan amount on the contract.")
+            )
+        payment, last = data.get("payment"), data.get("last_payment")
+        if data.get("months") == 1 and last is not None and last != payment:
+            self.add_error(
+                "last_payment",
+                _("With a single payment there is no separate last payment: leave this empty."),
+            )
+        fee, timing = data.get("fee"), data.get("fee_timing")
+        if fee and not timing:
+            self.add_error("fee_timing", _("Choose when the fee is paid."))
+        usable = received if received is not None else principal
+        if fee and timing == FEE_UPFRONT and usable is not None and fee >= usable:
+            self.add_error("fee", _("A fee paid at the start must be less than the amount you received."))
+        return data
+
+    def contract(self) -> ContractPayments:
+        """The validated form as plain values (call only when the form is valid)."""
+        data = self.cleaned_data
+        payment: Decimal = data["payment"]
+        return ContractPayments(
+            principal=data["principal"],
+            received=data["received"] if data.get("received") is not None else data["principal"],
+            payment=payment,
+            months=data["months"],
+            last_payment=data["last_payment"] if data.get("last_payment") is not None else payment,
+            fee=data.get("fee") or ZERO,
+            fee_monthly=data.get("fee_timing") != FEE_UPFRONT,
+        )

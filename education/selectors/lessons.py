@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from core import business_date as clock
 from core.i18n import reader_language
-from education.models import Choice, Course, Lesson, Question
+from education.models import Choice, Course, Lesson, LessonSource, Question
 from education.quiz import Quiz, quiz_of
 from education.rules import quiz_problems
 from education.selectors.catalogue import (
@@ -45,6 +45,17 @@ class LessonView:
 
 
 @dataclass(frozen=True)
+class SourceItem:
+    """A document a lesson's legal or regulatory statements rest on (the lesson's "Sources")."""
+
+    title: str
+    issuer: str
+    issued: str  # YYYY, YYYY-MM or YYYY-MM-DD, as the editor wrote it
+    reference: str
+    url: str
+
+
+@dataclass(frozen=True)
 class LessonPage:
     lesson: LessonView
     course: CourseItem
@@ -60,6 +71,7 @@ class LessonPage:
     preview: bool
     # For an editor's preview: why borrowers could not pass the quiz (and so will not see the lesson).
     quiz_problems: tuple[str, ...] = ()
+    sources: tuple[SourceItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,6 +140,12 @@ def _lesson_page(
         best_score=progress.best_score.get(lesson.pk),
         links_budget_tool=lesson.key in BUDGET_LESSON_KEYS,
         preview=preview,
+        sources=tuple(
+            SourceItem(*row)
+            for row in LessonSource.objects.filter(lesson=lesson)
+            .order_by("order", "id")
+            .values_list("title", "issuer", "issued", "reference", "url")
+        ),
     )
 
 
@@ -135,7 +153,7 @@ def lesson_page(
     *, course_key: str, lesson_key: str, user: User | AnonymousUser, lesson_id: int | None = None
 ) -> LessonPage | None:
     """A visible lesson in the reader's language (or the other one; or exactly version `lesson_id`, the
-    one a quiz was answered in). Four queries, and one more for a signed-in reader's progress."""
+    one a quiz was answered in). Five queries, and one more for a signed-in reader's progress."""
     found = _course_lessons(course_key, now=clock.now())
     if found is None:
         return None

@@ -6,6 +6,7 @@ completed) and `quizzes` (attempts and spaced review). The rules they share with
 education.rules. Callers import this package: `from education import services`.
 """
 
+from education.content_checks import ContentNotReadyError, content_problems, lesson_figures
 from education.rules import (
     DEFAULT_PASS_MARK_PERCENT,
     EDIT_PERMISSION,
@@ -51,6 +52,7 @@ __all__ = [
     "TEXT_FIELDS",
     "TRANSITIONS",
     "AnswerFeedback",
+    "ContentNotReadyError",
     "QuizNotPassableError",
     "QuizResult",
     "Status",
@@ -58,6 +60,8 @@ __all__ = [
     "bodies_render",
     "body_check",
     "body_render",
+    "content_problems",
+    "lesson_figures",
     "lesson_mark_read",
     "lesson_quiz_changed",
     "lesson_save",

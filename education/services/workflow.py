@@ -23,11 +23,13 @@ from core import business_date as clock
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
 from core.services import audit_record
+from education.content_checks import ContentNotReadyError, content_problems
 from education.models import Lesson, LessonVersion
 from education.rules import QUIZ_CHANGED, TRANSITIONS, Status, Transition, quiz_problems
 from education.services.bodies import bodies_render
 
-TEXT_FIELDS = ("title", "summary", "minutes", "body_markdown")
+# What a version keeps: the text and what is checked with it (the worked examples, the promises).
+TEXT_FIELDS = ("title", "summary", "minutes", "body_markdown", "worked_examples", "promises")
 # The audit action of a change to a lesson's other settings (its order, its pass mark…), named as the
 # admin names every change it makes (core.admin.AuditedModelAdmin).
 SETTINGS_CHANGED = "admin.lesson.changed"
@@ -228,6 +230,9 @@ def _refusal(transition: Transition, lesson: Lesson, actor: User, comment: str) 
         problems = quiz_problems(lesson=lesson)
         if problems:
             return QuizNotPassableError(problems)
+        problems = content_problems(lesson)
+        if problems:
+            return ContentNotReadyError(problems)
     return None
 
 

@@ -65,7 +65,7 @@ def test_the_loan_list_shows_what_is_owed_and_an_overdue_banner(client: Client) 
     # reads (collections' "M2" is staff's jargon and stays in the admin).
     assert loan.reference in page
     assert "44" in page
-    assert "逾期 31–60 天" in page
+    assert "逾期 31～60 天" in page
     assert "M2" not in page
     assert "overdue-banner" in page
     assert reverse("borrowers:detail", args=[loan.reference]) in page

@@ -201,6 +201,10 @@ COMPARE_THREE = "&".join(
     )
 )
 PLAN_QUERY = "principal=10000&method=equal_instalment&annual_rate=12&months=12&start=2026-01-15"
+# A contract with ¥500 taken at the start and a monthly service fee: the page's warning and every figure.
+TRUE_RATE_FEES = (
+    "principal=10000&received=9500&payment=913.33&months=12&last_payment=913.37&fee=20&fee_timing=monthly"
+)
 
 PAGES: tuple[Page, ...] = (
     # portal
@@ -233,6 +237,9 @@ PAGES: tuple[Page, ...] = (
     Page("repayment:compare", ANYONE),
     Page("repayment:compare", ANYONE, "three", query=COMPARE_THREE),
     Page("repayment:my_loans", (BORROWER,)),
+    Page("repayment:true_rate", ANYONE),  # the lesson's example
+    Page("repayment:true_rate", ANYONE, "fees", query=TRUE_RATE_FEES),
+    Page("repayment:true_rate", ANYONE, "never-repays", query="principal=10000&payment=100&months=12"),
     # learn
     Page("education:index", ANYONE),
     Page("education:course", ANYONE, kwargs={"course_key": "everyday-money"}),

@@ -2,8 +2,9 @@
 reaches databases that loaded an older one, without touching what editors changed (issue 8, defect 9)."""
 
 import copy
-import re
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,12 +15,10 @@ from education import services
 from education.loader import CURRICULUM_PATH, curriculum_load, curriculum_read
 from education.models import Course, Lesson, LessonVersion, Question
 from tests.education.conftest import SMALL_CURRICULUM, LessonGetter
+from tests.typography import app_spelling, half_width_punctuation, range_notation
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef“”"
-# Half-width , . : ; ? ! ( ) touching a Chinese character or full-width punctuation.
-HALF_WIDTH_BESIDE_CJK = re.compile(rf"[{CJK}][,.:;?!()]|[,.:;?!()][{CJK}]")
-# Markdown link targets, inline code and addresses keep their ASCII punctuation.
-NOT_PROSE = re.compile(r"\]\([^)\s]*\)|`[^`]*`|https?://\S+")
+# Each file of the starter curriculum: its courses, then one file per lesson, so a fix is a lesson's own.
+CURRICULUM_FILES = [CURRICULUM_PATH / "courses.json", *sorted((CURRICULUM_PATH / "lessons").glob("*.json"))]
 
 
 def chinese_texts(node: Any, where: str = "", chinese: bool = False) -> Iterator[tuple[str, str]]:
@@ -33,17 +32,21 @@ def chinese_texts(node: Any, where: str = "", chinese: bool = False) -> Iterator
         yield where, node
 
 
-def half_width_punctuation(text: str) -> list[str]:
-    prose = NOT_PROSE.sub(" ", text)
-    return [prose[max(0, m.start() - 6) : m.end() + 6] for m in HALF_WIDTH_BESIDE_CJK.finditer(prose)]
-
-
 def test_the_checker_catches_half_width_punctuation_and_spares_numbers_markdown_and_links() -> None:
     assert half_width_punctuation("面对催收,你有哪些权利?")
     assert half_width_punctuation("月供(本期应还)")
     assert half_width_punctuation("**本金**:你借到的钱")
     assert not half_width_punctuation("借 12,000 元，月利率 1.5%，见[我的借款](/loans/)。")
     assert not half_width_punctuation("1. 先看账单\n2. 再看 `a,b` 和 https://anxin.example/a,b")
+
+
+def test_the_checker_catches_app_and_ranges_written_otherwise_and_spares_sums_and_dates() -> None:
+    assert app_spelling("先别急着卸载 APP：")
+    assert range_notation("常见的目标是 **3–6 个月的必需开支**")
+    assert range_notation("先存 **500–1,000 元**")
+    assert not app_spelling("到安心 App 里看一看，或者打开 https://anxin.example/app/")
+    assert not range_notation("常见的目标是 **3～6 个月的必需开支**，2026-12-31 到期")
+    assert not range_notation("本金 = 1,066.19 − 120.00 = 946.19 元")
 
 
 def test_chinese_text_in_the_curriculum_uses_full_width_punctuation() -> None:
@@ -53,6 +56,28 @@ def test_chinese_text_in_the_curriculum_uses_full_width_punctuation() -> None:
         for snippet in half_width_punctuation(text)
     ]
     assert offending == [], "\n".join(offending[:20])
+
+
+def test_the_checker_finds_chinese_text_in_every_curriculum_file() -> None:
+    assert len(CURRICULUM_FILES) > 10
+    for path in CURRICULUM_FILES:
+        assert any(text for _, text in chinese_texts(json.loads(path.read_text(encoding="utf-8")))), path
+
+
+@pytest.mark.parametrize(
+    "rule", [app_spelling, range_notation], ids=["App-not-APP", "ranges-with-full-width-tilde"]
+)
+@pytest.mark.parametrize("path", CURRICULUM_FILES, ids=lambda path: path.name)
+def test_chinese_text_in_each_curriculum_file_writes_app_and_ranges_the_house_way(
+    path: Path, rule: Callable[[str], list[str]]
+) -> None:
+    """Rules 2 and 3 of tests/typography.py: "App", never "APP"; "3～6 个月", never "3–6 个月"."""
+    offending = [
+        f"{path.name}{where}: {snippet!r}"
+        for where, text in chinese_texts(json.loads(path.read_text(encoding="utf-8")))
+        for snippet in rule(text)
+    ]
+    assert offending == [], "\n".join(offending)
 
 
 def revised_file() -> Any:

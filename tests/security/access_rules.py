@@ -140,6 +140,16 @@ RULES: dict[str, tuple[Case, ...]] = {
         Case(SIGNED_IN),
         Case({"visitor": LOGIN, "borrower": 200, "*": 400}, "csv", query="format=csv"),
     ),
+    # A contract's real rate: open to everyone, like the planner; refused input is a 200 with the message.
+    "repayment:true_rate": (
+        Case(PUBLIC),
+        Case(
+            PUBLIC,
+            "fees",
+            query="principal=10000&received=9500&payment=913.33&months=12&fee=20&fee_timing=monthly",
+        ),
+        Case(PUBLIC, "never-repays", query="principal=10000&payment=100&months=12"),
+    ),
     # --- learn --------------------------------------------------------------------------------------
     "education:index": (Case(PUBLIC),),
     "education:review": (Case(SIGNED_IN),),

@@ -1,0 +1,85 @@
+"""What must be true of a lesson's content before it goes in front of a reviewer or of borrowers, beyond a
+passable quiz (education.rules.quiz_problems): its worked examples' figures are what loanmath computes
+and are the figures the text quotes (education.examples), every product feature it promises is there and
+working (core.features), and every document it cites (《…》) is listed in its sources.
+
+These are checks, not rewrites: an editor who changes an example sees the recomputed figures beside the
+stated ones (the admin's editorial panel) and corrects the text; submitting or approving is refused while
+any check fails (education.services.workflow).
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from core.exceptions import ApplicationError
+from core.features import feature_problems
+from education.examples import ExampleError, FigureCheck, examples_check, examples_problems
+from education.models import Choice, Lesson, LessonSource
+
+# A document named in Chinese prose: 《征信业管理条例》.
+CITED_DOCUMENT = re.compile(r"《[^》]{2,80}》")
+
+
+@dataclass(frozen=True)
+class FigureReport:
+    checks: tuple[FigureCheck, ...]
+    error: str  # why the examples could not be read; "" when they could
+
+
+def lesson_text(lesson: Lesson) -> str:
+    """The lesson's body and all of its quiz (questions, answers, explanations) in one text. One query."""
+    parts = [lesson.title, lesson.summary, lesson.body_markdown]
+    choices = Choice.objects.filter(question__lesson=lesson).select_related("question")
+    seen: set[int] = set()
+    for choice in choices.order_by("question__order", "question_id", "order", "id"):
+        if choice.question_id not in seen:
+            seen.add(choice.question_id)
+            parts.append(choice.question.text)
+        parts += [choice.text, choice.explanation]
+    return "\n".join(parts)
+
+
+def lesson_figures(lesson: Lesson) -> FigureReport:
+    """Each example figure, stated and recomputed, for the editorial panel."""
+    try:
+        return FigureReport(checks=examples_check(lesson.worked_examples, text=lesson_text(lesson)), error="")
+    except ExampleError as error:
+        return FigureReport(checks=(), error=error.message)
+
+
+def _sources_problems(lesson: Lesson) -> list[str]:
+    cited = sorted(set(CITED_DOCUMENT.findall(lesson.body_markdown)))
+    if not cited:
+        return []
+    titles = list(LessonSource.objects.filter(lesson=lesson).values_list("title", flat=True))
+    return [
+        _("The text cites %(document)s but the lesson's sources do not list it.") % {"document": document}
+        for document in cited
+        if not any(document.strip("《》") in title for title in titles)
+    ]
+
+
+def content_problems(lesson: Lesson) -> list[str]:
+    """Why this lesson's content may not be submitted or published, one sentence each; empty when it may."""
+    try:
+        problems = examples_problems(lesson.worked_examples, text=lesson_text(lesson))
+    except ExampleError as error:
+        problems = [error.message]
+    promises = lesson.promises if isinstance(lesson.promises, list) else []
+    if not isinstance(lesson.promises, list) or not all(isinstance(key, str) for key in promises):
+        problems.append(_("The list of promises must be a list of feature names."))
+    problems += feature_problems([key for key in promises if isinstance(key, str)])
+    return problems + _sources_problems(lesson)
+
+
+class ContentNotReadyError(ApplicationError):
+    """The lesson's figures, promises or sources are not right yet; `problems` says what, a sentence each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.summary = _(
+            "This lesson cannot be submitted or published until its figures, promises and sources are right:"
+        )
+        self.problems = tuple(problems)
+        super().__init__(" ".join([self.summary, *self.problems]), code="content_not_ready")
