@@ -152,6 +152,14 @@ def _check_checked_content(lesson: dict[str, Any], where: str) -> None:
                     f"{where} source {n} {name} ({language})",
                     limit=limit,
                 )
+        for language in (code for code in LANGUAGE_CODES if code in lesson):
+            reference = (source.get("reference") or {}).get(language, "")
+            if not isinstance(reference, str) or len(reference) > 400:
+                raise CurriculumError(
+                    f"{where} source {n} reference ({language}): text of at most 400 characters"
+                )
+        if not isinstance(source.get("url", ""), str) or len(source.get("url", "")) > 300:
+            raise CurriculumError(f"{where} source {n}: url of at most 300 characters")
         if not re.match(ISSUED_FORMAT, str(source.get("issued", ""))):
             raise CurriculumError(f"{where} source {n}: issued must be YYYY, YYYY-MM or YYYY-MM-DD")
 

@@ -186,7 +186,7 @@ class LessonSource(models.Model):
         validators=[RegexValidator(ISSUED_FORMAT, _("Write the date as YYYY, YYYY-MM or YYYY-MM-DD."))],
         help_text=_("YYYY, YYYY-MM or YYYY-MM-DD."),
     )
-    reference = models.CharField(_("number or article"), max_length=200, blank=True)
+    reference = models.CharField(_("number or article"), max_length=400, blank=True)
     url = models.URLField(_("address"), blank=True, max_length=300)
 
     class Meta:

@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                         verbose_name="issued",
                     ),
                 ),
-                ("reference", models.CharField(blank=True, max_length=200, verbose_name="number or article")),
+                ("reference", models.CharField(blank=True, max_length=400, verbose_name="number or article")),
                 ("url", models.URLField(blank=True, max_length=300, verbose_name="address")),
                 (
                     "lesson",

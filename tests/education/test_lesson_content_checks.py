@@ -231,3 +231,20 @@ def test_a_borrower_opens_the_sources_under_the_lesson(
     assert '<details class="lesson__sources" id="sources"' in page
     assert f"<summary>{summary}</summary>" in page
     assert date in page
+
+
+def test_a_source_too_long_for_its_column_is_refused_before_anything_is_written(clock: Clock) -> None:
+    """PostgreSQL would refuse the row mid-load; the loader refuses the file first, naming the place."""
+    data = copy.deepcopy(curriculum_read(SMALL_CURRICULUM))
+    data["courses"][0]["lessons"][0]["sources"] = [
+        {
+            "title": {"zh-hans": "《征信业管理条例》", "en": "Regulation"},
+            "issuer": {"zh-hans": "国务院", "en": "State Council"},
+            "issued": "2013-01-21",
+            "reference": {"zh-hans": "条" * 401, "en": "Article 16"},
+            "url": "",
+        }
+    ]
+    with pytest.raises(ApplicationError, match="reference"):
+        curriculum_load(data=data)
+    assert not Lesson.objects.exists()
