@@ -71,7 +71,7 @@ class LessonTagInline(admin.StackedInline[LessonTag, Lesson]):
     extra = 1
 
 
-class LessonSourceInline(admin.TabularInline[LessonSource, Lesson]):
+class LessonSourceInline(admin.StackedInline[LessonSource, Lesson]):
     model = LessonSource
     extra = 0
     fields = ("order", "title", "issuer", "issued", "reference", "url")

@@ -10,16 +10,32 @@ any check fails (education.services.workflow).
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError
 from core.features import feature_problems
-from education.examples import ExampleError, FigureCheck, examples_check, examples_problems
+from education.examples import ExampleError, FigureCheck, examples_check, examples_covered, examples_problems
 from education.models import Choice, Lesson, LessonSource
 
 # A document named in Chinese prose: 《征信业管理条例》.
 CITED_DOCUMENT = re.compile(r"《[^》]{2,80}》")
+# An amount or percentage with decimals as lessons write them: 1,066.19, 0.49, 18.71%, 1.439 %.
+DECIMAL_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)\.(\d+)(?!\d)(\s?[%％])?")
+
+
+def figures_uncovered(raw: Any, text: str) -> list[str]:
+    """The amounts and percentages with decimals in `text` that no worked example states or takes as an
+    input: a figure typed into the text (or changed there) that nothing recomputes. Raises ExampleError."""
+    coverage = examples_covered(raw)
+    missing: list[str] = []
+    for match in DECIMAL_NUMBER.finditer(text):
+        number = Decimal(match.group(1).replace(",", "") + "." + match.group(2))
+        if number not in (coverage.percents if match.group(3) else coverage.amounts):
+            missing.append(match.group(0).strip())
+    return list(dict.fromkeys(missing))
 
 
 @dataclass(frozen=True)
@@ -63,8 +79,17 @@ def _sources_problems(lesson: Lesson) -> list[str]:
 
 def content_problems(lesson: Lesson) -> list[str]:
     """Why this lesson's content may not be submitted or published, one sentence each; empty when it may."""
+    text = lesson_text(lesson)
     try:
-        problems = examples_problems(lesson.worked_examples, text=lesson_text(lesson))
+        problems = examples_problems(lesson.worked_examples, text=text)
+        problems += [
+            _(
+                "The text quotes %(figure)s, which no worked example states or uses: add it to an example's "
+                "figures, or correct it."
+            )
+            % {"figure": figure}
+            for figure in figures_uncovered(lesson.worked_examples, text)
+        ]
     except ExampleError as error:
         problems = [error.message]
     promises = lesson.promises if isinstance(lesson.promises, list) else []

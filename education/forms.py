@@ -1,3 +1,4 @@
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,15 @@ class QuizForm(forms.Form):
         return [(question, self[f"{ANSWER_PREFIX}{question.id}"]) for question in self.questions]
 
 
+class IndentedJSONField(forms.JSONField):
+    """JSON an editor can read: one key a line, indented, Chinese as Chinese (not \\u escapes)."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        return json.dumps(value, ensure_ascii=False, indent=2, cls=self.encoder)
+
+
 class LessonAdminForm(forms.ModelForm[Lesson]):
     """The editor's form: a body over BODY_MAX_CHARS is refused beside the field (the model field's
     max_length), before anything renders it."""
@@ -69,9 +79,14 @@ class LessonAdminForm(forms.ModelForm[Lesson]):
             "promises",
         )
         widgets = {
-            "body_markdown": forms.Textarea(attrs={"rows": 24, "maxlength": BODY_MAX_CHARS}),
-            "worked_examples": forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+            "body_markdown": forms.Textarea(
+                attrs={"rows": 24, "cols": 100, "maxlength": BODY_MAX_CHARS, "class": "vLargeTextField"}
+            ),
+            "worked_examples": forms.Textarea(
+                attrs={"rows": 20, "cols": 100, "spellcheck": "false", "class": "vLargeTextField lesson-json"}
+            ),
         }
+        field_classes = {"worked_examples": IndentedJSONField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -266,10 +266,15 @@ class ContractPayments:
         return (upfront_fee - self.received, *(payment + monthly_fee for payment in payments))
 
 
+# The example of the lesson "monthly-rate-vs-apr", shown on /plan/rate/ before anything is typed: ¥10,000
+# over 12 months at a fee of 0.8 % a month, 913.33 × 11 + 913.37.
+TRUE_RATE_EXAMPLE = {"principal": "10000", "payment": "913.33", "months": "12", "last_payment": "913.37"}
+
+
 class TrueRateForm(forms.Form):
     """What a contract or a lender's app shows, to find the loan's real rate (/plan/rate/). The field
-    names are the URL's parameters, so a result can be shared. The initial values are the example of the
-    lesson "monthly-rate-vs-apr": ¥10,000 over 12 months at a fee of 0.8 % a month, 913.33 × 11 + 913.37."""
+    names are the URL's parameters, so a result can be shared. The fields start empty: a value left over
+    from an example would be counted in the borrower's own contract (TRUE_RATE_EXAMPLE is shown instead)."""
 
     principal = MoneyField(
         label=_("Loan amount on the contract (¥)"),
@@ -277,7 +282,6 @@ class TrueRateForm(forms.Form):
         min_value=AMOUNT_MIN,
         max_value=PRINCIPAL_MAX,
         max_digits=AMOUNT_DIGITS,
-        initial=Decimal("10000"),
     )
     received = MoneyField(
         label=_("Amount you actually received (¥)"),
@@ -295,14 +299,12 @@ class TrueRateForm(forms.Form):
         min_value=CENT,
         max_value=BORROWER_AMOUNT_MAX,
         max_digits=AMOUNT_DIGITS,
-        initial=Decimal("913.33"),
         help_text=_("As the contract or the app shows it. A fee charged separately goes below."),
     )
     months = forms.IntegerField(
         label=_("Number of monthly payments"),
         min_value=1,
         max_value=MONTHS_MAX,
-        initial=12,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     last_payment = MoneyField(
@@ -311,7 +313,6 @@ class TrueRateForm(forms.Form):
         min_value=CENT,
         max_value=BORROWER_AMOUNT_MAX,
         max_digits=AMOUNT_DIGITS,
-        initial=Decimal("913.37"),
         help_text=_("A schedule's last payment often differs by a few fen. Leave empty if it is the same."),
     )
     fee = MoneyField(
@@ -320,7 +321,10 @@ class TrueRateForm(forms.Form):
         min_value=AMOUNT_MIN,
         max_value=BORROWER_AMOUNT_MAX,
         max_digits=AMOUNT_DIGITS,
-        help_text=_("A service fee, membership fee or the like that the payment above does not include."),
+        help_text=_(
+            "A service fee, membership fee or the like that the payment above does not include; not one "
+            "already taken out of the amount you received."
+        ),
     )
     fee_timing = forms.ChoiceField(
         label=_("When this fee is paid"),

@@ -21,7 +21,7 @@ from core.htmx import render_page
 from core.http import HtmxHttpRequest
 from core.templatetags.money import money
 from repayment import exports, selectors
-from repayment.forms import ContractPayments, DebtsForm, PlanForm, TrueRateForm
+from repayment.forms import TRUE_RATE_EXAMPLE, ContractPayments, DebtsForm, PlanForm, TrueRateForm
 
 COMPARE_PREFIXES = ("p1", "p2", "p3")
 # The plans /plan/compare/ shows before the borrower changes anything: the same loan over 12 and 24 months.
@@ -306,8 +306,14 @@ def true_rate(request: HtmxHttpRequest) -> HttpResponse:
     """A contract's real rate from what it says the borrower pays, open to everyone; without parameters,
     the lesson's example. The GET parameters are the contract, so the URL is shareable."""
     bound = any(name in request.GET for name in TrueRateForm.base_fields)
-    form = TrueRateForm(request.GET if bound else _initial_query(TrueRateForm()))
-    view = _true_rate(form) if form.is_valid() else None
+    if bound:
+        form = TrueRateForm(request.GET)
+        view = _true_rate(form) if form.is_valid() else None
+    else:
+        # Empty fields, and the lesson's example worked out beside them (said to be the example).
+        form = TrueRateForm()
+        example = TrueRateForm(TRUE_RATE_EXAMPLE)
+        view = _true_rate(example) if example.is_valid() else None
     context = {"form": form, "view": view, "example": not bound}
     return render_page(
         request, "repayment/true_rate.html", context, partial="result" if request.htmx else None, push=True

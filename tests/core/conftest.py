@@ -12,6 +12,7 @@ from django.apps import apps
 GROUP_MIGRATIONS = (
     ("accounts.migrations.0002_staff_groups", "create_groups"),
     ("education.migrations.0002_content_editors", "grant"),
+    ("education.migrations.0005_content_editors_sources", "grant"),
     ("core.migrations.0002_auditors_group", "grant"),
 )
 

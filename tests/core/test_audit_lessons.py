@@ -20,8 +20,11 @@ pytestmark = pytest.mark.django_db
 def editor(email: str) -> tuple[User, Client]:
     migration = importlib.import_module("education.migrations.0002_content_editors")
     group, _ = Group.objects.get_or_create(name=migration.GROUP)
+    sources = importlib.import_module("education.migrations.0005_content_editors_sources")
     group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="education", codename__in=migration.CODENAMES)
+        *Permission.objects.filter(
+            content_type__app_label="education", codename__in=[*migration.CODENAMES, *sources.CODENAMES]
+        )
     )
     user = make_user(email, is_staff=True)
     user.groups.add(group)

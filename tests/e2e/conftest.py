@@ -168,6 +168,7 @@ def _staff_groups_restore() -> None:
         import_module("borrowers.migrations.0003_staff_permissions").GROUP_PERMISSIONS,
         import_module("budget.migrations.0002_content_types_from_borrowers").GROUP_PERMISSIONS,
         {education.GROUP: [f"education.{codename}" for codename in education.CODENAMES]},
+        import_module("education.migrations.0005_content_editors_sources").GROUP_PERMISSIONS,
         import_module("portal.migrations.0002_contact_defaults_and_support").SUPPORT,
         import_module("reminders.migrations.0003_support_calls").GROUP_PERMISSIONS,
         import_module("borrowers.migrations.0014_promise_permissions").GROUP_PERMISSIONS,

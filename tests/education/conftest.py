@@ -24,8 +24,11 @@ def content_editors() -> Group:
     """The group as the data migration leaves it (tests on a flushed database need it made again)."""
     migration = importlib.import_module("education.migrations.0002_content_editors")
     group, _ = Group.objects.get_or_create(name=migration.GROUP)
+    sources = importlib.import_module("education.migrations.0005_content_editors_sources")
     group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="education", codename__in=migration.CODENAMES)
+        *Permission.objects.filter(
+            content_type__app_label="education", codename__in=[*migration.CODENAMES, *sources.CODENAMES]
+        )
     )
     return group
 

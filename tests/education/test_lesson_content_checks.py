@@ -3,6 +3,7 @@ borrower (issue 14): an editor sees the recomputed figures, submission is refuse
 a promised feature is missing or a cited document has no source, and borrowers can open the sources."""
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -248,3 +249,39 @@ def test_a_source_too_long_for_its_column_is_refused_before_anything_is_written(
     with pytest.raises(ApplicationError, match="reference"):
         curriculum_load(data=data)
     assert not Lesson.objects.exists()
+
+
+def test_an_editor_adds_the_missing_source_in_the_admin_and_may_then_submit(
+    client: Client, editor: User, clock: Clock
+) -> None:
+    """The content editors' group keeps sources (migration 0005): the inline is there on a draft, and
+    the source it adds is what the check wanted."""
+    lesson = _draft(editor, body=BODY + "\n\n按照《征信业管理条例》，不良信息保存 5 年。")
+    assert services.content_problems(lesson)
+    client.force_login(editor)
+    url = reverse("admin:education_lesson_change", args=[lesson.pk])
+    assert 'name="sources-TOTAL_FORMS"' in client.get(url).content.decode()
+    form = {
+        "order": 1,
+        "title": lesson.title,
+        "summary": lesson.summary,
+        "minutes": 5,
+        "body_markdown": lesson.body_markdown,
+        "worked_examples": json.dumps([LIN]),
+        "tags-TOTAL_FORMS": 0,
+        "tags-INITIAL_FORMS": 0,
+        "sources-TOTAL_FORMS": 1,
+        "sources-INITIAL_FORMS": 0,
+        "sources-0-order": 1,
+        "sources-0-title": "《征信业管理条例》",
+        "sources-0-issuer": "国务院",
+        "sources-0-issued": "2013-01-21",
+        "sources-0-reference": "第十六条",
+        "sources-0-url": "",
+        "questions-TOTAL_FORMS": 0,
+        "questions-INITIAL_FORMS": 0,
+    }
+    assert client.post(url, form).status_code == 302
+    lesson.refresh_from_db()
+    assert services.content_problems(lesson) == []
+    _submit(lesson, editor)

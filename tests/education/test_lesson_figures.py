@@ -9,17 +9,16 @@ of its examples' figures or inputs, so a new figure cannot escape the check.
 
 import re
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
+from education.content_checks import figures_uncovered
 from education.examples import (
     ExampleError,
     examples_check,
-    examples_covered,
     examples_parse,
     examples_problems,
 )
@@ -210,8 +209,6 @@ def test_a_reference_must_be_an_amount_loanmath_can_compute() -> None:
 
 # --- (b) the starter curriculum ------------------------------------------------------------------------
 
-# An amount or percentage with decimals as lessons write them: 1,066.19, 0.49, 18.71%, 1.439 %.
-DECIMAL_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)\.(\d+)(?!\d)(\s?[%％])?")
 LANGUAGES = ("zh-hans", "en")
 
 
@@ -233,14 +230,9 @@ def lesson_text(lesson: dict[str, Any], language: str) -> str:
 
 
 def uncovered(raw: Any, text: str) -> list[str]:
-    """The amounts and percentages with decimals in `text` that no example states or takes as input."""
-    coverage = examples_covered(raw)
-    missing = []
-    for match in DECIMAL_NUMBER.finditer(text):
-        number = Decimal(match.group(1).replace(",", "") + "." + match.group(2))
-        if number not in (coverage.percents if match.group(3) else coverage.amounts):
-            missing.append(match.group(0).strip())
-    return missing
+    """The amounts and percentages with decimals in `text` that no example states or takes as input (the
+    check an editor's submission meets too)."""
+    return figures_uncovered(raw, text)
 
 
 LESSONS = [(lesson["key"], language) for lesson in lessons() for language in LANGUAGES]

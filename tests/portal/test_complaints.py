@@ -172,3 +172,17 @@ def test_a_borrower_sees_only_their_own_complaints() -> None:
     assert reverse("portal:help_message", args=[theirs.pk]) not in listed
     assert detail.status_code == 404
     assert "Their private complaint." not in listed
+
+
+def test_the_complaint_form_says_what_to_write_instead_of_the_promise_note(client) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import make_user
+
+    client.force_login(make_user("complainer@example.com"))
+    client.cookies["django_language"] = "en"
+    complaint = client.get("/help/messages/?topic=complaint").content.decode()
+    other = client.get("/help/messages/").content.decode()
+    assert 'id="complaint-note"' in complaint
+    assert "keep screenshots and recordings yourself" in complaint
+    assert "Telling us when you can pay" not in complaint
+    assert 'id="complaint-note"' not in other
+    assert "Telling us when you can pay" in other

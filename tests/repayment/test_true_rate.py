@@ -341,3 +341,15 @@ def test_a_different_last_payment_left_in_the_box_is_named_beside_the_rate(engli
     assert "913.37" in page
     assert "500.00" in page
     assert 'id="last-payment-note"' not in same
+
+
+def test_the_example_is_shown_beside_empty_fields_so_none_of_it_is_counted_in_a_borrowers_own(
+    english: Client,
+) -> None:
+    page = english.get(RATE).content.decode()
+    # The result is the lesson's; the boxes the borrower fills are empty (no 913.37 left in "last payment").
+    for name in ("principal", "payment", "months", "last_payment"):
+        field = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
+        assert field is not None, name
+        assert "value=" not in field.group(0), field.group(0)
+    assert "11 payments of ¥913.33 and a last one of ¥913.37" in page
