@@ -320,6 +320,9 @@ def _formset_changes(formsets: Any) -> list[str]:
     return changes
 
 
+DIFF_JSON_MAX_CHARS = 8_000
+
+
 def version_diff(older: LessonVersion, newer: LessonVersion) -> str:
     """A side-by-side table of what changed. difflib escapes the text it puts in the table (&, <, >)."""
 
@@ -327,6 +330,11 @@ def version_diff(older: LessonVersion, newer: LessonVersion) -> str:
         checked = json.dumps(
             {"examples": version.worked_examples, "promises": version.promises}, ensure_ascii=False, indent=1
         )
+        if len(checked) > DIFF_JSON_MAX_CHARS:
+            # difflib's table grows faster than its input; a long list of examples is summarised.
+            checked = _(
+                "(worked examples and promises: %(count)s characters, too long to compare line by line)"
+            ) % {"count": len(checked)}
         return [
             version.title,
             version.summary,

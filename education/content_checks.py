@@ -8,11 +8,14 @@ stated ones (the admin's editorial panel) and corrects the text; submitting or a
 any check fails (education.services.workflow).
 """
 
+import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError
@@ -57,12 +60,35 @@ def lesson_text(lesson: Lesson) -> str:
     return "\n".join(parts)
 
 
+@lru_cache(maxsize=8)
+def _examples_report(examples: str, text: str, language: str) -> tuple[FigureReport, tuple[str, ...]]:
+    """The figures and the figure problems of these examples against this text, worked out once: the
+    admin's lesson page and review page show both, and the workflow checks them again at submission.
+    A pure function of its arguments (the language is there for the sentences), so it may be cached."""
+    raw = json.loads(examples)
+    try:
+        report = FigureReport(checks=examples_check(raw, text=text), error="")
+        problems = examples_problems(raw, text=text)
+        problems += [
+            _(
+                "The text quotes %(figure)s, which no worked example states or uses: add it to an example's "
+                "figures, or correct it."
+            )
+            % {"figure": figure}
+            for figure in figures_uncovered(raw, text)
+        ]
+    except ExampleError as error:
+        return FigureReport(checks=(), error=error.message), (error.message,)
+    return report, tuple(problems)
+
+
+def _examples_of(lesson: Lesson, text: str) -> tuple[FigureReport, tuple[str, ...]]:
+    return _examples_report(json.dumps(lesson.worked_examples, sort_keys=True), text, get_language() or "")
+
+
 def lesson_figures(lesson: Lesson) -> FigureReport:
     """Each example figure, stated and recomputed, for the editorial panel."""
-    try:
-        return FigureReport(checks=examples_check(lesson.worked_examples, text=lesson_text(lesson)), error="")
-    except ExampleError as error:
-        return FigureReport(checks=(), error=error.message)
+    return _examples_of(lesson, lesson_text(lesson))[0]
 
 
 def _sources_problems(lesson: Lesson) -> list[str]:
@@ -79,19 +105,7 @@ def _sources_problems(lesson: Lesson) -> list[str]:
 
 def content_problems(lesson: Lesson) -> list[str]:
     """Why this lesson's content may not be submitted or published, one sentence each; empty when it may."""
-    text = lesson_text(lesson)
-    try:
-        problems = examples_problems(lesson.worked_examples, text=text)
-        problems += [
-            _(
-                "The text quotes %(figure)s, which no worked example states or uses: add it to an example's "
-                "figures, or correct it."
-            )
-            % {"figure": figure}
-            for figure in figures_uncovered(lesson.worked_examples, text)
-        ]
-    except ExampleError as error:
-        problems = [error.message]
+    problems = list(_examples_of(lesson, lesson_text(lesson))[1])
     promises = lesson.promises if isinstance(lesson.promises, list) else []
     if not isinstance(lesson.promises, list) or not all(isinstance(key, str) for key in promises):
         problems.append(_("The list of promises must be a list of feature names."))

@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 
 import loanmath
 
-MONEY_LITERAL = re.compile(r"-?\d{1,12}(\.\d{1,2})?")
-DECIMAL_LITERAL = re.compile(r"\d{1,6}(\.\d{1,12})?")
-DATE_LITERAL = re.compile(r"\d{4}-\d\d-\d\d")
+MONEY_LITERAL = re.compile(r"-?[0-9]{1,12}(\.[0-9]{1,2})?")
+DECIMAL_LITERAL = re.compile(r"[0-9]{1,6}(\.[0-9]{1,12})?")
+DATE_LITERAL = re.compile(r"[0-9]{4}-[0-9][0-9]-[0-9][0-9]")
 # Another example's figure, "lin.payment[1]": the key of an example listed earlier, a dot, a figure name.
-REFERENCE = re.compile(r"[a-z][a-z0-9-]{0,39}\.[a-z_]+(\[(\d+|last)\])?")
+REFERENCE = re.compile(r"[a-z][a-z0-9-]{0,39}\.[a-z_]+(\[([0-9]+|last)\])?")
 # A term of a sum: an optional minus, an optional whole-number count and "*" (or ×), an amount.
-TERM = re.compile(r"(-)?\s*(?:(\d{1,4})\s*[*×]\s*)?(\S+)")
+TERM = re.compile(r"(-)?\s*(?:([0-9]{1,4})\s*[*×]\s*)?(\S+)")
 
 
 class Unit(StrEnum):

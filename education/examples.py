@@ -77,6 +77,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -98,13 +99,13 @@ from education.example_kinds import KINDS, RATE_INPUTS, Kind
 from loanmath.money import calculation_context
 
 KEY = re.compile(r"[a-z][a-z0-9-]{0,39}")
-FIGURE_NAME = re.compile(r"([a-z_]+)(?:\[(\d{1,4}|last)\])?")
+FIGURE_NAME = re.compile(r"([a-z_]+)(?:\[([0-9]{1,4}|last)\])?")
 FIELDS = frozenset({"key", "kind", "inputs", "figures"})
 STATED = {
-    Unit.MONEY: re.compile(r"-?\d{1,12}\.\d\d"),
-    Unit.PERCENT: re.compile(r"-?\d{1,6}(\.\d{1,6})?"),
-    Unit.COUNT: re.compile(r"\d{1,6}"),
-    Unit.FACTOR: re.compile(r"\d{1,6}(\.\d{1,6})?"),
+    Unit.MONEY: re.compile(r"-?[0-9]{1,12}\.[0-9][0-9]"),
+    Unit.PERCENT: re.compile(r"-?[0-9]{1,6}(\.[0-9]{1,6})?"),
+    Unit.COUNT: re.compile(r"[0-9]{1,6}"),
+    Unit.FACTOR: re.compile(r"[0-9]{1,6}(\.[0-9]{1,6})?"),
 }
 STATED_EXAMPLE = {Unit.MONEY: "1066.19", Unit.PERCENT: "18.71", Unit.COUNT: "41", Unit.FACTOR: "1.05"}
 PERCENT_SIGN = r"\s?[%％]"
@@ -210,10 +211,21 @@ def _parse_one(number: int, item: Any, earlier: set[str]) -> Example:
     return Example(key=key, kind=kind.name, inputs=inputs, figures=tuple(figures.items()))
 
 
+# What one lesson's examples may hold, so that checking them stays a fraction of a second while an editor
+# waits (each figure is computed, and looked for in the text, on every page that shows them).
+MAX_EXAMPLES = 60
+MAX_FIGURES = 2000
+
+
 def examples_parse(raw: Any) -> tuple[Example, ...]:
     """The examples of a lesson (its "examples" list), checked for their form; raises ExampleError."""
     if not isinstance(raw, list):
         raise ExampleError(_("The worked examples must be a list."))
+    if len(raw) > MAX_EXAMPLES:
+        raise ExampleError(_("A lesson has at most %(most)s worked examples.") % {"most": MAX_EXAMPLES})
+    figures = sum(len(item.get("figures") or ()) for item in raw if isinstance(item, dict))
+    if figures > MAX_FIGURES:
+        raise ExampleError(_("A lesson's examples state at most %(most)s figures.") % {"most": MAX_FIGURES})
     examples: list[Example] = []
     for number, item in enumerate(raw, start=1):
         examples.append(_parse_one(number, item, {example.key for example in examples}))
@@ -239,11 +251,29 @@ def _quoted_forms(unit: Unit, stated: str) -> list[str]:
     return [stated.lstrip("-")]
 
 
+# Every number the text writes, whole (greedy: 1,066.19, not 1,066), and whether a % sign follows it.
+NUMBER_TOKEN = re.compile(r"(?<![0-9.,])([0-9]+(?:[.,][0-9]+)*)(" + PERCENT_SIGN + ")?")
+
+
+@lru_cache(maxsize=8)
+def _numbers_in(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The numbers in `text`, and those of them followed by a % sign: one pass over the text, however
+    many figures are looked for in it."""
+    numbers: set[str] = set()
+    percents: set[str] = set()
+    for match in NUMBER_TOKEN.finditer(text):
+        numbers.add(match.group(1))
+        if match.group(2):
+            percents.add(match.group(1))
+    return frozenset(numbers), frozenset(percents)
+
+
 def _is_quoted(unit: Unit, stated: str, text: str) -> bool:
-    after = PERCENT_SIGN if unit is Unit.PERCENT else r"(?!\d|[.,]\d)"
-    return any(
-        re.search(rf"(?<![\d.,]){re.escape(form)}{after}", text) for form in _quoted_forms(unit, stated)
-    )
+    """The figure is in the text as a whole number of its own (not the start of 1,066.195), and a
+    percentage with its % sign."""
+    numbers, percents = _numbers_in(text)
+    written = percents if unit is Unit.PERCENT else numbers
+    return any(form in written for form in _quoted_forms(unit, stated))
 
 
 @dataclass(frozen=True)
@@ -259,6 +289,10 @@ def _guarded(key: str, calculate: Calculator) -> Calculator:
             return calculate(name, index)
         except loanmath.LoanMathError as error:
             raise _at(key, _("loanmath refuses these inputs (%(reason)s).") % {"reason": error}) from error
+        except (ArithmeticError, ValueError, RecursionError) as error:
+            # A rate of 100 a month compounded, say: beyond what a decimal context holds. An editor's typo
+            # must come back as a sentence, never as a server error.
+            raise _at(key, _("These inputs give figures too large to compute; check the rates.")) from error
 
     return figure
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import ApplicationError
 from core.features import features
-from education.examples import ExampleError, examples_parse
+from education.examples import ExampleError, examples_check, examples_parse
 from education.models import BODY_MAX_CHARS, Lesson
 from education.quiz import QuestionItem
 from education.services import AnswerFeedback, body_render
@@ -50,8 +50,42 @@ class QuizForm(forms.Form):
         return [(question, self[f"{ANSWER_PREFIX}{question.id}"]) for question in self.questions]
 
 
+# A lesson's worked examples are a few kilobytes; this is ten times the starter curriculum's largest.
+EXAMPLES_MAX_CHARS = 64_000
+
+
 class IndentedJSONField(forms.JSONField):
-    """JSON an editor can read: one key a line, indented, Chinese as Chinese (not \\u escapes)."""
+    """JSON an editor can read: one key a line, indented, Chinese as Chinese (not \\u escapes). Too long,
+    too deep or a number too long for Python is refused beside the field, never a server error."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and len(value) > EXAMPLES_MAX_CHARS:
+            raise forms.ValidationError(
+                _("The worked examples may be at most %(most)s characters long.")
+                % {"most": EXAMPLES_MAX_CHARS},
+                code="too_long",
+            )
+        try:
+            return super().to_python(value)
+        except (RecursionError, ValueError) as error:
+            if isinstance(error, forms.ValidationError):
+                raise
+            raise forms.ValidationError(
+                _(
+                    "The worked examples are not JSON this page can read (nested too deep, or a number too "
+                    "long)."
+                ),
+                code="invalid",
+            ) from error
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        # Shown back as typed when it cannot be read (Django's catches only JSONDecodeError).
+        if isinstance(data, str) and len(data) > EXAMPLES_MAX_CHARS:
+            return forms.fields.InvalidJSONInput(data)
+        try:
+            return super().bound_data(data, initial)
+        except (RecursionError, ValueError):
+            return forms.fields.InvalidJSONInput(data)
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, forms.fields.InvalidJSONInput):
@@ -113,7 +147,9 @@ class LessonAdminForm(forms.ModelForm[Lesson]):
         if raw in (None, ""):
             return []
         try:
+            # Parsed and worked out now, so a figure loanmath cannot compute is refused at the save.
             examples_parse(raw)
+            examples_check(raw, text="")
         except ExampleError as error:
             raise forms.ValidationError(error.message, code="examples") from error
         return raw

@@ -54,6 +54,8 @@ from education.services import TEXT_FIELDS, bodies_render, lesson_version_create
 # file in the shape below is read as it is (the tests' small curriculum).
 CURRICULUM_PATH = Path(__file__).resolve().parent / "curriculum"
 LANGUAGE_CODES = ("zh-hans", "en")
+# A source's address: the web, nothing a browser would run (javascript:, data:).
+SOURCE_URL = re.compile(r"https?://[^\s<>\"']+", re.ASCII)
 # The note on every version the loader writes; a lesson whose latest version has it, and whose text is
 # still that version's, has not been edited since.
 LOADER_NOTE = "Starter curriculum"
@@ -158,8 +160,11 @@ def _check_checked_content(lesson: dict[str, Any], where: str) -> None:
                 raise CurriculumError(
                     f"{where} source {n} reference ({language}): text of at most 400 characters"
                 )
-        if not isinstance(source.get("url", ""), str) or len(source.get("url", "")) > 300:
-            raise CurriculumError(f"{where} source {n}: url of at most 300 characters")
+        url = source.get("url", "")
+        if not isinstance(url, str) or len(url) > 300 or (url and not SOURCE_URL.fullmatch(url)):
+            raise CurriculumError(
+                f"{where} source {n}: url must be an http(s) address of at most 300 characters"
+            )
         if not re.match(ISSUED_FORMAT, str(source.get("issued", ""))):
             raise CurriculumError(f"{where} source {n}: issued must be YYYY, YYYY-MM or YYYY-MM-DD")
 

@@ -285,3 +285,89 @@ def test_an_editor_adds_the_missing_source_in_the_admin_and_may_then_submit(
     lesson.refresh_from_db()
     assert services.content_problems(lesson) == []
     _submit(lesson, editor)
+
+
+# -- what an editor's examples may cost (the attacker review of issue 14) ----------------------------------
+
+
+def test_a_rate_too_large_to_compound_is_a_sentence_not_a_server_error() -> None:
+    from education.examples import examples_problems
+
+    typo = {
+        "key": "a",
+        "kind": "rate_times",
+        "inputs": {"rate": "0.2", "times": 365},
+        "figures": {"percent": "1"},
+    }
+    flows = {
+        "key": "b",
+        "kind": "cash_flows",
+        "inputs": {"flows": ["1.00", "-5000.00"]},
+        "figures": {"effective_rate": "1"},
+    }
+    with override("en"):
+        for example in (typo, flows):
+            problems = examples_problems([example], text="")
+            assert len(problems) == 1, problems
+            assert "too large to compute" in problems[0], problems
+
+
+def test_more_examples_or_figures_than_a_lesson_may_hold_are_refused() -> None:
+    from education.examples import MAX_EXAMPLES, ExampleError, examples_parse
+
+    many = [dict(LIN, key=f"e{n}") for n in range(MAX_EXAMPLES + 1)]
+    with pytest.raises(ExampleError):
+        examples_parse(many)
+    examples_parse(many[:MAX_EXAMPLES])
+
+
+def test_examples_only_take_ascii_digits() -> None:
+    from education.examples import ExampleError, examples_parse
+
+    full_width = copy.deepcopy(LIN)
+    full_width["inputs"]["principal"] = "１２０００.００"
+    with pytest.raises(ExampleError):
+        examples_parse([full_width])
+
+
+@pytest.mark.parametrize(
+    "junk",
+    ["[" * 5000 + "]" * 5000, '[{"key": "a", "months": ' + "9" * 5000 + "}]", "[" + " " * 70_000 + "]"],
+    ids=["nested-5000-deep", "5000-digit-number", "70-kB"],
+)
+def test_junk_json_is_refused_beside_the_field(client: Client, editor: User, clock: Clock, junk: str) -> None:
+    lesson = _draft(editor)
+    client.force_login(editor)
+    form = {
+        "order": 1,
+        "title": lesson.title,
+        "summary": lesson.summary,
+        "minutes": 5,
+        "body_markdown": lesson.body_markdown,
+        "worked_examples": junk,
+        **{
+            f"{name}-{kind}_FORMS": 0
+            for name in ("tags", "sources", "questions")
+            for kind in ("TOTAL", "INITIAL")
+        },
+    }
+    response = client.post(reverse("admin:education_lesson_change", args=[lesson.pk]), form)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors.get("worked_examples")
+    lesson.refresh_from_db()
+    assert lesson.worked_examples == [LIN]
+
+
+def test_a_source_address_a_browser_would_run_is_refused_by_the_loader(clock: Clock) -> None:
+    data = copy.deepcopy(curriculum_read(SMALL_CURRICULUM))
+    data["courses"][0]["lessons"][0]["sources"] = [
+        {
+            "title": {"zh-hans": "《征信业管理条例》", "en": "Regulation"},
+            "issuer": {"zh-hans": "国务院", "en": "State Council"},
+            "issued": "2013",
+            "url": "javascript:alert(1)",
+        }
+    ]
+    with pytest.raises(ApplicationError, match="http"):
+        curriculum_load(data=data)
+    assert not Lesson.objects.exists()
