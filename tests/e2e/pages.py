@@ -189,6 +189,8 @@ def _reminder_rule() -> dict[str, Any]:
 
 
 ANYONE = (VISITOR, BORROWER)
+# A planner page's variants (a result, three plans, fees, an error) draw the same body for a visitor and a
+# borrower; the visitor's header and footer are checked on each page's first state, the variants once.
 COMPARE_THREE = "&".join(
     f"p{n}-{key}={value}"
     for n, months in ((1, 12), (2, 24), (3, 36))
@@ -233,13 +235,13 @@ PAGES: tuple[Page, ...] = (
     Page("budget:budget", ANYONE),
     # planner
     Page("repayment:plan", ANYONE),
-    Page("repayment:plan", ANYONE, "result", query=PLAN_QUERY),
+    Page("repayment:plan", (BORROWER,), "result", query=PLAN_QUERY),
     Page("repayment:compare", ANYONE),
-    Page("repayment:compare", ANYONE, "three", query=COMPARE_THREE),
+    Page("repayment:compare", (BORROWER,), "three", query=COMPARE_THREE),
     Page("repayment:my_loans", (BORROWER,)),
     Page("repayment:true_rate", ANYONE),  # the lesson's example
-    Page("repayment:true_rate", ANYONE, "fees", query=TRUE_RATE_FEES),
-    Page("repayment:true_rate", ANYONE, "never-repays", query="principal=10000&payment=100&months=12"),
+    Page("repayment:true_rate", (BORROWER,), "fees", query=TRUE_RATE_FEES),
+    Page("repayment:true_rate", (BORROWER,), "never-repays", query="principal=10000&payment=100&months=12"),
     # learn
     Page("education:index", ANYONE),
     Page("education:course", ANYONE, kwargs={"course_key": "everyday-money"}),

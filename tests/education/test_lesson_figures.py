@@ -23,6 +23,7 @@ from education.examples import (
     examples_problems,
 )
 from education.loader import CURRICULUM_PATH, curriculum_read
+from tests.education import test_lesson_facts as lesson_facts
 
 
 def example(key: str, kind: str, inputs: dict[str, Any], figures: dict[str, str]) -> dict[str, Any]:
@@ -325,19 +326,8 @@ RIGHT = {
         ("211.75", "397.11", "](/help/apply/)", "30 days", "due dates stay the same", "no collection calls"),
     ),
 }
-PROMISES = frozenset(
-    {
-        "quiet-hours",
-        "reminders-pause-hardship",
-        "hardship-apply",
-        "complaints",
-        "true-rate",
-        "plan-compare",
-        "budget-planner",
-        "loan-late-costs",
-        "payment-waterfall",
-    }
-)
+# The features a lesson may promise: the one fixed list, kept in test_lesson_facts.
+PROMISES = lesson_facts.PROMISES
 
 
 def lesson_of(key: str) -> dict[str, Any]:
