@@ -1,6 +1,5 @@
 """The planner's inputs. Every field is bounded so a request can neither crash nor hang the simulator."""
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -12,6 +11,7 @@ import loanmath
 from core.forms import MoneyField
 from core.templatetags.money import CURRENCY_SYMBOL
 from loanmath import BORROWER_AMOUNT_MAX, CENT, ZERO
+from repayment.true_rate import ContractPayments
 
 # The limits are loanmath's, so the form and the simulator can never disagree. Every other amount a
 # borrower types here (a fee, an extra, a budget) has the same ceiling as the principal, BORROWER_AMOUNT_MAX.
@@ -243,27 +243,6 @@ class DebtsForm(forms.Form):
 
 
 FEE_MONTHLY, FEE_UPFRONT = "monthly", "upfront"
-
-
-@dataclass(frozen=True)
-class ContractPayments:
-    """A contract's figures as the borrower typed them, to the fen: the money out and the money back."""
-
-    principal: Decimal  # the loan amount on the contract
-    received: Decimal  # what reached the borrower: the principal unless a fee was taken out of it first
-    payment: Decimal  # each month's payment, the last excepted
-    months: int
-    last_payment: Decimal  # the same as ``payment`` unless the schedule's last instalment differs
-    fee: Decimal  # a fee on top of the payments (0.00 when there is none)
-    fee_monthly: bool  # paid with every payment; otherwise once, when the money is paid out
-
-    def cash_flows(self) -> tuple[Decimal, ...]:
-        """Month by month from the lender's side (loanmath.apr's convention): minus what the borrower had
-        the use of at the start (what they received, less a fee they paid then), then each month's
-        payment with the monthly fee."""
-        upfront_fee, monthly_fee = (ZERO, self.fee) if self.fee_monthly else (self.fee, ZERO)
-        payments = [self.payment] * (self.months - 1) + [self.last_payment]
-        return (upfront_fee - self.received, *(payment + monthly_fee for payment in payments))
 
 
 # The example of the lesson "monthly-rate-vs-apr", shown on /plan/rate/ before anything is typed: ¥10,000

@@ -4,8 +4,6 @@ the planner's pages with ``format=csv`` or ``json`` are their export (repayment.
 
 import json
 import logging
-from dataclasses import dataclass
-from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
@@ -21,15 +19,12 @@ from core.htmx import render_page
 from core.http import HtmxHttpRequest
 from core.templatetags.money import money
 from repayment import exports, selectors
-from repayment.forms import TRUE_RATE_EXAMPLE, ContractPayments, DebtsForm, PlanForm, TrueRateForm
+from repayment.forms import TRUE_RATE_EXAMPLE, DebtsForm, PlanForm, TrueRateForm
+from repayment.true_rate import TRUE_RATE_MONTHLY_MAX, TrueRateRefusedError, TrueRateView, true_rate_view
 
 COMPARE_PREFIXES = ("p1", "p2", "p3")
 # The plans /plan/compare/ shows before the borrower changes anything: the same loan over 12 and 24 months.
 COMPARE_DEFAULTS = {"p1-months": "12", "p2-months": "24"}
-
-# Beyond 100 % a month (over 409,500 % a year compounded) a rate tells a borrower nothing a mistyped amount
-# does not explain better; it also keeps (1 + r) ** 12 well inside loanmath.Apr's 50-digit arithmetic.
-TRUE_RATE_MONTHLY_MAX = Decimal(1)
 
 logger = logging.getLogger(__name__)
 
@@ -243,62 +238,26 @@ def _debts_export(
     return JsonResponse(exports.debts_json(result), json_dumps_params={"ensure_ascii": False})
 
 
-@dataclass(frozen=True)
-class TrueRateView:
-    """A contract's real cost. Rates are percentages rounded half up to 2 places (selectors.as_percent)."""
-
-    contract: ContractPayments
-    monthly_percent: Decimal  # the monthly IRR of the money that changes hands
-    nominal_percent: Decimal  # monthly IRR × 12
-    effective_percent: Decimal  # (1 + monthly IRR) ** 12 - 1
-    total_paid: Decimal  # every payment and fee
-    total_cost: Decimal  # total paid less what was received
-    taken_at_start: Decimal  # fees at the start: taken out of the loan, or paid when it was paid out
-    usable: Decimal  # the contract's amount less those fees: the money the borrower had the use of
-
-
 def _true_rate(form: TrueRateForm) -> TrueRateView | None:
     """The contract's rates and totals, or None with the reason added to the form (never an exception)."""
     contract = form.contract()
-    flows = contract.cash_flows()
-    paid_at_start = loanmath.ZERO if contract.fee_monthly else contract.fee
-    total_paid = sum(flows[1:], paid_at_start)
-    if total_paid < contract.received:
-        form.add_error(
-            "payment",
-            _(
+    try:
+        return true_rate_view(contract)
+    except TrueRateRefusedError as refused:
+        if refused.reason == "never_repays":
+            message = _(
                 "Everything you pay adds up to %(paid)s, less than the %(received)s you received: these "
                 "payments would not repay the loan. Check the payment, the number of months and the amount "
                 "received."
-            )
-            % {"paid": money(total_paid), "received": money(contract.received)},
-        )
+            ) % {"paid": money(contract.total_paid), "received": money(contract.received)}
+        else:
+            logger.info("true rate refused: %s", refused.reason)
+            message = _(
+                "With these figures the loan would cost more than %(rate)s a month. Check the amounts you "
+                "typed, the amount received above all."
+            ) % {"rate": f"{TRUE_RATE_MONTHLY_MAX * selectors.HUNDRED:.0f}%"}
+        form.add_error("payment", message)
         return None
-    too_dear = _(
-        "With these figures the loan would cost more than %(rate)s a month. Check the amounts you typed, "
-        "the amount received above all."
-    ) % {"rate": f"{TRUE_RATE_MONTHLY_MAX * selectors.HUNDRED:.0f}%"}
-    try:
-        monthly = loanmath.periodic_irr(flows)
-    except loanmath.NoIrrSolutionError as error:
-        # Payments and what was received both exist (the form sees to it), so no rate means one too high.
-        logger.info("true rate has no IRR: %s", error)
-        form.add_error("payment", too_dear)
-        return None
-    if monthly > TRUE_RATE_MONTHLY_MAX:
-        form.add_error("payment", too_dear)
-        return None
-    apr = loanmath.Apr(periodic_rate=monthly)
-    return TrueRateView(
-        contract=contract,
-        monthly_percent=selectors.as_percent(monthly),
-        nominal_percent=selectors.as_percent(apr.nominal_annual_rate),
-        effective_percent=selectors.as_percent(apr.effective_annual_rate),
-        total_paid=total_paid,
-        total_cost=total_paid - contract.received,
-        taken_at_start=contract.principal - contract.received + paid_at_start,
-        usable=contract.received - paid_at_start,
-    )
 
 
 @require_GET
