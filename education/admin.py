@@ -157,9 +157,9 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
         )
         # The worked examples' figures as the text states them and as loanmath recomputes them, and what
         # else stands between this lesson and a reviewer (shown here, refused at submission).
+        figures, content_problems = services.lesson_checks(obj)
         checked = render_to_string(
-            "admin/education/lesson/_figures.html",
-            {"figures": services.lesson_figures(obj), "content_problems": services.content_problems(obj)},
+            "admin/education/lesson/_figures.html", {"figures": figures, "content_problems": content_problems}
         )
         problems = services.quiz_problems(lesson=obj)
         if not problems:
@@ -260,8 +260,7 @@ class LessonAdmin(AuditedModelAdmin[Lesson]):
             form=form,
             transitions=services.transitions_allowed(lesson=lesson, actor=_editor(request)),
             quiz_problems=services.quiz_problems(lesson=lesson),
-            content_problems=services.content_problems(lesson),
-            figures=services.lesson_figures(lesson),
+            **dict(zip(("figures", "content_problems"), services.lesson_checks(lesson), strict=True)),
             history=selectors.lesson_history(lesson=lesson),
         )
 

@@ -105,12 +105,19 @@ def _sources_problems(lesson: Lesson) -> list[str]:
 
 def content_problems(lesson: Lesson) -> list[str]:
     """Why this lesson's content may not be submitted or published, one sentence each; empty when it may."""
-    problems = list(_examples_of(lesson, lesson_text(lesson))[1])
+    return lesson_checks(lesson)[1]
+
+
+def lesson_checks(lesson: Lesson) -> tuple[FigureReport, list[str]]:
+    """The figures for the editorial panel and the problems that block submission, from one reading of
+    the lesson's text (one query for its quiz, then sources)."""
+    figures, figure_problems = _examples_of(lesson, lesson_text(lesson))
+    problems = list(figure_problems)
     promises = lesson.promises if isinstance(lesson.promises, list) else []
     if not isinstance(lesson.promises, list) or not all(isinstance(key, str) for key in promises):
         problems.append(_("The list of promises must be a list of feature names."))
     problems += feature_problems([key for key in promises if isinstance(key, str)])
-    return problems + _sources_problems(lesson)
+    return figures, problems + _sources_problems(lesson)
 
 
 class ContentNotReadyError(ApplicationError):

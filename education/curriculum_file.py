@@ -10,15 +10,13 @@ from typing import Any
 from core.exceptions import ApplicationError
 from core.features import features
 from education.examples import ExampleError, examples_parse
-from education.models import BODY_MAX_CHARS, ISSUED_FORMAT, Situation
+from education.models import BODY_MAX_CHARS, ISSUED_FORMAT, SOURCE_URL, Situation
 
 # A directory: courses.json lists the courses and, in order, the keys of their lessons; each lesson is
 # lessons/<key>.json (one file per lesson, so a fix to one lesson is a diff of one file). A single JSON
 # file in the shape below is read as it is (the tests' small curriculum).
 CURRICULUM_PATH = Path(__file__).resolve().parent / "curriculum"
 LANGUAGE_CODES = ("zh-hans", "en")
-# A source's address: the web, nothing a browser would run (javascript:, data:).
-SOURCE_URL = re.compile(r"https?://[^\s<>\"']+", re.ASCII)
 
 
 class CurriculumError(ApplicationError):

@@ -7,6 +7,8 @@ Chinese and in English. Its Markdown is rendered to sanitised HTML once, when an
 needs no job for.
 """
 
+import re
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -169,6 +171,8 @@ class LessonTag(models.Model):
         return str(self.get_situation_display())
 
 
+# A source's address may be a link only to the web: nothing a browser would run (javascript:, data:).
+SOURCE_URL = re.compile(r"https?://[^\s<>\"']+", re.ASCII)
 ISSUED_FORMAT = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from core import business_date as clock
 from core.i18n import reader_language
-from education.models import Choice, Course, Lesson, LessonSource, Question
+from education.models import SOURCE_URL, Choice, Course, Lesson, LessonSource, Question
 from education.quiz import Quiz, quiz_of
 from education.rules import quiz_problems
 from education.selectors.catalogue import (
@@ -52,7 +52,7 @@ class SourceItem:
     issuer: str
     issued: str  # YYYY, YYYY-MM or YYYY-MM-DD, as the editor wrote it
     reference: str
-    url: str
+    url: str  # a web address, or "" (an address that is not one is never drawn as a link)
 
 
 @dataclass(frozen=True)
@@ -141,8 +141,8 @@ def _lesson_page(
         links_budget_tool=lesson.key in BUDGET_LESSON_KEYS,
         preview=preview,
         sources=tuple(
-            SourceItem(*row)
-            for row in LessonSource.objects.filter(lesson=lesson)
+            SourceItem(title, issuer, issued, reference, url if SOURCE_URL.fullmatch(url) else "")
+            for title, issuer, issued, reference, url in LessonSource.objects.filter(lesson=lesson)
             .order_by("order", "id")
             .values_list("title", "issuer", "issued", "reference", "url")
         ),

@@ -6,7 +6,7 @@ completed) and `quizzes` (attempts and spaced review). The rules they share with
 education.rules. Callers import this package: `from education import services`.
 """
 
-from education.content_checks import ContentNotReadyError, content_problems, lesson_figures
+from education.content_checks import ContentNotReadyError, content_problems, lesson_checks, lesson_figures
 from education.rules import (
     DEFAULT_PASS_MARK_PERCENT,
     EDIT_PERMISSION,
@@ -61,6 +61,7 @@ __all__ = [
     "body_check",
     "body_render",
     "content_problems",
+    "lesson_checks",
     "lesson_figures",
     "lesson_mark_read",
     "lesson_quiz_changed",

@@ -230,12 +230,6 @@ def lesson_text(lesson: dict[str, Any], language: str) -> str:
     return "\n".join(parts)
 
 
-def uncovered(raw: Any, text: str) -> list[str]:
-    """The amounts and percentages with decimals in `text` that no example states or takes as input (the
-    check an editor's submission meets too)."""
-    return figures_uncovered(raw, text)
-
-
 LESSONS = [(lesson["key"], language) for lesson in lessons() for language in LANGUAGES]
 
 
@@ -258,13 +252,13 @@ def test_every_example_figure_is_loanmaths_and_quoted(key: str, language: str) -
 @pytest.mark.parametrize(("key", "language"), LESSONS)
 def test_every_amount_and_percentage_with_decimals_is_an_examples(key: str, language: str) -> None:
     (lesson,) = [lesson for lesson in lessons() if lesson["key"] == key]
-    assert uncovered(lesson.get("examples", []), lesson_text(lesson, language)) == []
+    assert figures_uncovered(lesson.get("examples", []), lesson_text(lesson, language)) == []
 
 
 def test_the_coverage_check_finds_a_figure_no_example_has() -> None:
     text = "借 12,000 元，年化 18%，月供 1,066.19 元，罚息 0.49 元/天，约 12.5%，见 1,234.56 元和 1.05。"
-    assert uncovered([LIN], text) == ["0.49", "12.5%", "1,234.56", "1.05"]
-    assert uncovered([], "只有整数：12,000 元、18%、第 41 天。") == []
+    assert figures_uncovered([LIN], text) == ["0.49", "12.5%", "1,234.56", "1.05"]
+    assert figures_uncovered([], "只有整数：12,000 元、18%、第 41 天。") == []
 
 
 # --- (c) the money lessons' fact-check (issue 14) -------------------------------------------------------
