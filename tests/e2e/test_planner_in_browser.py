@@ -2,8 +2,10 @@
 
 import csv
 import io
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS, session_cookie
 
@@ -36,8 +38,13 @@ def test_compare_two_plans_and_download_the_csv(page) -> None:  # type: ignore[n
         "before => document.querySelector('.compare-payment').innerText !== before", arg=first
     )
 
+    # The export links are swapped with the result: click once they carry the new term and htmx has
+    # settled (under load, a click during the swap was lost and no download came).
+    link = page.get_by_role("link", name="下载 CSV")
+    expect(link).to_have_attribute("href", re.compile(r"p1-months=6"))
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="下载 CSV").click()
+        link.click()
     rows = list(csv.DictReader(io.StringIO(download_info.value.path().read_text())))
     assert len(rows) == 6 + 24
     assert {row["plan"] for row in rows} == {"方案 1", "方案 2"}
